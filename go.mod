@@ -8,6 +8,7 @@ require (
 )
 
 require (
+	github.com/bwesterb/go-ristretto v1.2.4 // indirect
 	github.com/gtank/ristretto255 v0.2.0 // indirect
 	github.com/leanovate/gopter v0.2.11 // indirect
 	golang.org/x/crypto v0.58.0 // indirect
