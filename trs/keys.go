@@ -1,0 +1,116 @@
+package trs
+
+import (
+	"crypto/rand"
+	"crypto/subtle"
+	"fmt"
+
+	"github.com/ringtrace/ringtrace/internal/ristretto"
+)
+
+const (
+	// PublicKeySize is the length of an encoded [PublicKey]: a canonical
+	// ristretto255 element.
+	PublicKeySize = 32
+
+	// PrivateKeySize is the length of an encoded [PrivateKey]: a canonical
+	// little-endian scalar modulo the group order.
+	PrivateKeySize = 32
+)
+
+// PrivateKey is a ring member's secret scalar x. It is immutable and safe
+// for concurrent use.
+type PrivateKey struct {
+	x   ristretto.Scalar
+	pub *PublicKey
+}
+
+// PublicKey is a ring member's public element Y = x·g, never the identity.
+// It is immutable and safe for concurrent use.
+type PublicKey struct {
+	e   ristretto.Element
+	enc [PublicKeySize]byte
+}
+
+// GenerateKey returns a new private key drawn from crypto/rand.
+func GenerateKey() (*PrivateKey, error) {
+	var b [ristretto.UniformBytesSize]byte
+	for {
+		if _, err := rand.Read(b[:]); err != nil {
+			return nil, fmt.Errorf("trs: reading randomness: %w", err)
+		}
+		x, _ := new(ristretto.Scalar).SetUniformBytes(b[:])
+		// x = 0 has probability 2^-252; loop rather than reason about it.
+		if x.IsZero() == 0 {
+			return newPrivateKey(x), nil
+		}
+	}
+}
+
+func newPrivateKey(x *ristretto.Scalar) *PrivateKey {
+	k := &PrivateKey{pub: new(PublicKey)}
+	k.x.Set(x)
+	k.pub.e.ScalarBaseMult(x)
+	copy(k.pub.enc[:], k.pub.e.Bytes())
+	return k
+}
+
+// ParsePrivateKey decodes a [PrivateKeySize]-byte private key. It rejects
+// non-canonical scalars (at or above the group order) and zero.
+func ParsePrivateKey(b []byte) (*PrivateKey, error) {
+	if len(b) != PrivateKeySize {
+		return nil, fmt.Errorf("%w: private key is %d bytes, want %d", ErrMalformed, len(b), PrivateKeySize)
+	}
+	x, err := new(ristretto.Scalar).SetCanonicalBytes(b)
+	if err != nil {
+		return nil, fmt.Errorf("%w: private key is not a canonical scalar", ErrMalformed)
+	}
+	if x.IsZero() == 1 {
+		return nil, fmt.Errorf("%w: private key is zero", ErrMalformed)
+	}
+	return newPrivateKey(x), nil
+}
+
+// Bytes returns the canonical encoding of the private key.
+func (k *PrivateKey) Bytes() []byte { return k.x.Bytes() }
+
+// Public returns the public key of k.
+func (k *PrivateKey) Public() *PublicKey { return k.pub }
+
+// ParsePublicKey decodes a [PublicKeySize]-byte public key. It rejects
+// non-canonical encodings and the identity.
+func ParsePublicKey(b []byte) (*PublicKey, error) {
+	if len(b) != PublicKeySize {
+		return nil, fmt.Errorf("%w: public key is %d bytes, want %d", ErrMalformed, len(b), PublicKeySize)
+	}
+	k := new(PublicKey)
+	if _, err := k.e.SetCanonicalBytes(b); err != nil {
+		return nil, fmt.Errorf("%w: public key is not a canonical ristretto255 element", ErrMalformed)
+	}
+	if k.e.IsIdentity() == 1 {
+		return nil, fmt.Errorf("%w: public key is the identity", ErrMalformed)
+	}
+	copy(k.enc[:], b)
+	return k, nil
+}
+
+// Bytes returns the canonical encoding of the public key.
+func (k *PublicKey) Bytes() []byte {
+	out := k.enc
+	return out[:]
+}
+
+// Equal reports whether k and other are the same key. It is not constant
+// time: public keys are public.
+func (k *PublicKey) Equal(other *PublicKey) bool {
+	if k == nil || other == nil {
+		return k == other
+	}
+	return k.enc == other.enc
+}
+
+// ctEqual returns 1 if the encodings of k and other are equal, in time
+// independent of their contents.
+func (k *PublicKey) ctEqual(enc *[PublicKeySize]byte) int {
+	return subtle.ConstantTimeCompare(k.enc[:], enc[:])
+}

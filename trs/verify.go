@@ -1,0 +1,70 @@
+package trs
+
+import (
+	"fmt"
+
+	"github.com/ringtrace/ringtrace/internal/ristretto"
+)
+
+// Verify checks that sig is a valid signature on msg under tag. It returns
+// nil if it is, and otherwise an error saying why: it wraps
+// [ErrRingMismatch] if sig is for a ring of another size than the tag's,
+// [ErrInvalidSignature] if the proof does not verify, and
+// [ErrInvalidInput] for nil arguments.
+//
+// Verify handles only public data and runs in variable time.
+func Verify(tag *Tag, msg []byte, sig *Signature) error {
+	_, err := verify(tag, msg, sig)
+	return err
+}
+
+// verified holds what a successful verification computed and the spent
+// index reuses.
+type verified struct {
+	a0    ristretto.Element
+	sigma []ristretto.Element // σ_1..σ_n, at slots 0..n-1
+}
+
+func verify(tag *Tag, msg []byte, sig *Signature) (*verified, error) {
+	if !tag.valid() {
+		return nil, fmt.Errorf("%w: tag has no ring", ErrInvalidInput)
+	}
+	if sig == nil || sig.c == nil {
+		return nil, fmt.Errorf("%w: nil signature", ErrInvalidInput)
+	}
+	keys := tag.ring.keys
+	n := len(keys)
+	// Spec §5.1: exactly n challenges and n responses. ParseSignature
+	// already guarantees len(c) == len(z), canonical scalars and a
+	// canonical, non-identity A1.
+	if len(sig.c) != n || len(sig.z) != n {
+		return nil, fmt.Errorf("%w: signature is for %d keys, the tag's ring has %d", ErrRingMismatch, len(sig.c), n)
+	}
+
+	v := &verified{}
+	v.a0.Set(tag.a0(msg))
+
+	elems := make([]ristretto.Element, 3*n)
+	v.sigma = elems[:n:n]
+	a, b := elems[n:2*n:2*n], elems[2*n:]
+	// σ_j = A0 + j·A1, by one addition per slot.
+	v.sigma[0].Add(&v.a0, &sig.a1)
+	for j := 1; j < n; j++ {
+		v.sigma[j].Add(&v.sigma[j-1], &sig.a1)
+	}
+	// a_j = z_j·g + c_j·Y_j, b_j = z_j·h + c_j·σ_j, Σ c_j.
+	scalars := make([]*ristretto.Scalar, 2)
+	bases := []*ristretto.Element{&tag.h, nil}
+	var sum ristretto.Scalar
+	for j := range n {
+		a[j].VarTimeDoubleScalarBaseMult(&sig.c[j], &keys[j].e, &sig.z[j])
+		scalars[0], scalars[1], bases[1] = &sig.z[j], &sig.c[j], &v.sigma[j]
+		b[j].VarTimeMultiScalarMult(scalars, bases)
+		sum.Add(&sum, &sig.c[j])
+	}
+	c := challenge(tag, msg, &v.a0, &sig.a1, elementPointers(a), elementPointers(b))
+	if c.Equal(&sum) != 1 {
+		return nil, fmt.Errorf("%w: challenge does not match the sum of the c_j", ErrInvalidSignature)
+	}
+	return v, nil
+}
