@@ -1,0 +1,168 @@
+package oneofmany
+
+import (
+	"math/rand/v2"
+	"testing"
+
+	"github.com/ringtrace/ringtrace/internal/ristretto"
+)
+
+// testScalar returns a scalar from a seeded generator: tests only.
+func testScalar(rng *rand.Rand) *ristretto.Scalar {
+	var b [64]byte
+	for i := range b {
+		b[i] = byte(rng.Uint32())
+	}
+	s, _ := new(ristretto.Scalar).SetUniformBytes(b[:])
+	return s
+}
+
+func testElement(rng *rand.Rand) *ristretto.Element {
+	return new(ristretto.Element).ScalarBaseMult(testScalar(rng))
+}
+
+// testStatement returns a statement of the given size and width in which
+// entry index opens to r.
+func testStatement(rng *rand.Rand, size, width, index int) (*Statement, *ristretto.Scalar) {
+	st := &Statement{}
+	for range width {
+		st.Bases = append(st.Bases, testElement(rng))
+	}
+	r := testScalar(rng)
+	for k := range size {
+		d := make([]*ristretto.Element, width)
+		for b := range width {
+			if k == index {
+				d[b] = new(ristretto.Element).ScalarMult(r, st.Bases[b])
+			} else {
+				d[b] = testElement(rng)
+			}
+		}
+		st.List = append(st.List, d)
+	}
+	return st, r
+}
+
+func TestCompleteness(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for _, base := range []int{2, 3, 4, 5, 8} {
+		for _, size := range []int{1, 2, 3, 4, 5, 7, 8, 9, 16, 17, 27} {
+			for _, width := range []int{1, 2} {
+				index := rng.IntN(size)
+				if testing.Short() && size > 9 {
+					continue
+				}
+				st, r := testStatement(rng, size, width, index)
+				pf, err := Prove(base, st, index, r)
+				if err != nil {
+					t.Fatalf("n=%d N=%d: Prove: %v", base, size, err)
+				}
+				if err := Verify(st, pf); err != nil {
+					t.Errorf("n=%d N=%d w=%d ℓ=%d: Verify: %v", base, size, width, index, err)
+				}
+			}
+		}
+	}
+}
+
+func TestWrongWitness(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for _, size := range []int{1, 5, 9} {
+		st, r := testStatement(rng, size, 2, size-1)
+		r2 := new(ristretto.Scalar).Add(r, new(ristretto.Scalar).SetUint64(1))
+		pf, err := Prove(3, st, size-1, r2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := Verify(st, pf); err == nil {
+			t.Errorf("N=%d: proof with a wrong witness verified", size)
+		}
+		if size > 1 {
+			pf, _ := Prove(3, st, 0, r)
+			if err := Verify(st, pf); err == nil {
+				t.Errorf("N=%d: proof for the wrong index verified", size)
+			}
+		}
+	}
+}
+
+// TestCoefficients checks the digit-wise extension against the definition
+// p_k(X) = Π_j (σ_{j,k_j}·X + a_{j,k_j}) evaluated at a random point, and
+// the identity Σ_k p_k(X) = X^m.
+func TestCoefficients(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	for _, base := range []int{2, 3, 4, 7} {
+		for _, size := range []int{1, 2, 5, 9, 30} {
+			p, _ := NewParams(base, size)
+			index := rng.IntN(size)
+			ck := Key(p)
+			src := &seeded{rng}
+			pr, _, err := NewProver(p, ck, OneHot(index, size), src)
+			if err != nil {
+				t.Fatal(err)
+			}
+			n, m, stride := p.Base, p.Digits, p.Digits+1
+			x := testScalar(rng)
+			xs := Powers(x, m)
+			sums := make([]ristretto.Scalar, stride)
+			for k := range p.Size() {
+				var want, got, tmp ristretto.Scalar
+				want.SetUint64(1)
+				for j := range m {
+					d := p.digit(k, j)
+					tmp.MultiplyAdd(&pr.sigma[j*n+d], x, &pr.a[j*n+d])
+					want.Multiply(&want, &tmp)
+				}
+				for tt := range stride {
+					c := &pr.coeffs[k*stride+tt]
+					got.MultiplyAdd(c, &xs[tt], &got)
+					sums[tt].Add(&sums[tt], c)
+				}
+				if got.Equal(&want) != 1 {
+					t.Fatalf("n=%d N=%d k=%d: coefficients do not match the product", base, size, k)
+				}
+				var delta ristretto.Scalar
+				if k == index {
+					delta.SetUint64(1)
+				}
+				if pr.coeffs[k*stride+m].Equal(&delta) != 1 {
+					t.Fatalf("n=%d N=%d k=%d: leading coefficient is not δ(k, ℓ)", base, size, k)
+				}
+			}
+			var zero, one ristretto.Scalar
+			one.SetUint64(1)
+			for tt := range m {
+				if sums[tt].Equal(&zero) != 1 {
+					t.Errorf("n=%d N=%d: Σ_k p_{k,%d} ≠ 0", base, size, tt)
+				}
+			}
+			if sums[m].Equal(&one) != 1 {
+				t.Errorf("n=%d N=%d: Σ_k p_{k,m} ≠ 1", base, size)
+			}
+			// Products of the responses equal p_k(x) summed over padding.
+			resp := pr.Respond(x, x)
+			prods := Products(p, resp.Full(p, x))
+			for k := range size {
+				var want ristretto.Scalar
+				last := k
+				if k == size-1 {
+					last = p.Size() - 1
+				}
+				for kk := k; kk <= last; kk++ {
+					var v ristretto.Scalar
+					for tt := range stride {
+						v.MultiplyAdd(&pr.coeffs[kk*stride+tt], &xs[tt], &v)
+					}
+					want.Add(&want, &v)
+				}
+				if prods[k].Equal(&want) != 1 {
+					t.Fatalf("n=%d N=%d k=%d: Products ≠ p_k(x)", base, size, k)
+				}
+			}
+		}
+	}
+}
+
+type seeded struct{ rng *rand.Rand }
+
+func (s *seeded) Next() *ristretto.Scalar { return testScalar(s.rng) }
