@@ -108,8 +108,8 @@ func (pp *prepared) addTerms(ts *oneofmany.Terms, acc []ristretto.Scalar, w *wei
 		g2 := new(ristretto.Scalar).Multiply(w4, &pp.xs[t])
 		ts.Add(g2.Negate(g2), &s.g2[t])
 	}
-	ts.Add(w5, &s.t1)
-	ts.Add(w6, &s.t2)
+	ts.Add(new(ristretto.Scalar).Set(w5), &s.t1)
+	ts.Add(new(ristretto.Scalar).Set(w6), &s.t2)
 	// g: −w3·z − w5·z_r − w6·z_sk.
 	g := new(ristretto.Scalar).Multiply(w3, &s.z)
 	g.MultiplyAdd(w5, &s.zR, g)

@@ -1,6 +1,10 @@
 package oneofmany
 
-import "github.com/ringtrace/ringtrace/internal/ristretto"
+import (
+	"sync"
+
+	"github.com/ringtrace/ringtrace/internal/ristretto"
+)
 
 // Terms collects scalar–point pairs whose sum a verifier checks to be the
 // identity, merging the scalars of pairs that share the same *Element (the
@@ -43,6 +47,32 @@ func (ts *Terms) Len() int { return len(ts.points) }
 func (ts *Terms) VarTimeIsIdentity() bool {
 	var sum ristretto.Element
 	sum.VarTimeMultiScalarMult(ts.scalars, ts.points)
+	return sum.IsIdentity() == 1
+}
+
+// VarTimeIsIdentityParallel is [Terms.VarTimeIsIdentity] with the
+// multi-scalar multiplication split into up to workers chunks computed
+// concurrently. Chunks of fewer than 256 terms are not worth a goroutine.
+//
+// Execution time depends on the inputs.
+func (ts *Terms) VarTimeIsIdentityParallel(workers int) bool {
+	workers = min(workers, len(ts.points)/256)
+	if workers <= 1 {
+		return ts.VarTimeIsIdentity()
+	}
+	partial := make([]ristretto.Element, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		lo, hi := w*len(ts.points)/workers, (w+1)*len(ts.points)/workers
+		wg.Go(func() {
+			partial[w].VarTimeMultiScalarMult(ts.scalars[lo:hi], ts.points[lo:hi])
+		})
+	}
+	wg.Wait()
+	sum := ristretto.NewIdentityElement()
+	for w := range partial {
+		sum.Add(sum, &partial[w])
+	}
 	return sum.IsIdentity() == 1
 }
 
