@@ -3,6 +3,7 @@ package trs
 import (
 	"crypto/rand"
 	"fmt"
+	"unsafe"
 
 	"github.com/ringtrace/ringtrace/internal/ristretto"
 	"github.com/ringtrace/ringtrace/internal/transcript"
@@ -47,8 +48,9 @@ func sign(priv *PrivateKey, tag *Tag, msg []byte, rnd *[transcript.RandomSize]by
 		slot.SetUint64(uint64(j + 1))
 		pos.Select(&slot, &pos, m)
 	}
+	// Membership is known to the caller; only the position is secret.
+	declassify(unsafe.Pointer(&found), unsafe.Sizeof(found))
 	if found == 0 {
-		// Membership is known to the caller; only the position is secret.
 		return nil, ErrNotInRing
 	}
 
@@ -60,6 +62,10 @@ func sign(priv *PrivateKey, tag *Tag, msg []byte, rnd *[transcript.RandomSize]by
 		s.c[j].Set(nonces.Next())
 		s.z[j].Set(nonces.Next())
 	}
+	// The simulated c_j, z_j are random and independent of the key and the
+	// position; the one at the signer's slot is overwritten below.
+	declassifyScalars(s.c)
+	declassifyScalars(s.z)
 
 	// σ_i = x·h, A1 = i⁻¹·(σ_i − A0).
 	a0 := ristretto.HashToGroup([]byte(dstA0), stmt)
@@ -69,6 +75,7 @@ func sign(priv *PrivateKey, tag *Tag, msg []byte, rnd *[transcript.RandomSize]by
 	iInv.Invert(&pos)
 	s.a1.Subtract(&sI, a0)
 	s.a1.ScalarMult(&iInv, &s.a1)
+	declassify(unsafe.Pointer(&s.a1), unsafe.Sizeof(s.a1)) // published
 	if s.a1.IsIdentity() == 1 {
 		// Only if x·h = A0, which has probability about 2^-252 and says
 		// nothing about the position.
@@ -120,5 +127,13 @@ func sign(priv *PrivateKey, tag *Tag, msg []byte, rnd *[transcript.RandomSize]by
 		s.c[j].Select(&ci, &s.c[j], match[j])
 		s.z[j].Select(&zi, &s.z[j], match[j])
 	}
+	declassifyScalars(s.c) // published
+	declassifyScalars(s.z)
 	return s, nil
+}
+
+func declassifyScalars(v []ristretto.Scalar) {
+	if len(v) > 0 {
+		declassify(unsafe.Pointer(&v[0]), uintptr(len(v))*unsafe.Sizeof(v[0]))
+	}
 }
