@@ -20,8 +20,12 @@ import "C"
 
 import "unsafe"
 
-func declassify(p unsafe.Pointer, n uintptr) { C.trs_make_defined(C.uintptr_t(uintptr(p)), C.size_t(n)) }
+func declassify(p unsafe.Pointer, n uintptr) {
+	C.trs_make_defined(C.uintptr_t(uintptr(p)), C.size_t(n))
+}
 
 // classify marks n bytes at p as secret: memcheck reports every branch,
 // memory index or system call that depends on them.
-func classify(p unsafe.Pointer, n uintptr) { C.trs_make_undefined(C.uintptr_t(uintptr(p)), C.size_t(n)) }
+func classify(p unsafe.Pointer, n uintptr) {
+	C.trs_make_undefined(C.uintptr_t(uintptr(p)), C.size_t(n))
+}

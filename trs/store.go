@@ -118,8 +118,9 @@ type Store interface {
 //
 // It keeps 64 bytes (A0 and A1) per record in a per-tag table, and one
 // hash-map entry (a fingerprint and a 32-bit record number) per position.
-// With Go's maps that is about 20–30 bytes per position, so roughly 1.2 KiB
-// per stored signature at n = 50; see BenchmarkIndex for the measured value.
+// With Go's maps that is about 30 bytes per position, so roughly 1.5 KiB
+// per stored signature at n = 50; BenchmarkIndex reports the measured value
+// as B/sig.
 func NewMemoryStore() Store {
 	return new(memoryStore)
 }

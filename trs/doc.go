@@ -1,0 +1,156 @@
+// Package trs implements Fujisaki–Suzuki traceable ring signatures over
+// ristretto255, as specified by spec/TRS.md of this repository (after
+// E. Fujisaki and K. Suzuki, "Traceable Ring Signature", PKC 2007, ePrint
+// 2006/389), and a spent-signature index that checks a new signature
+// against every stored one in time independent of how many are stored.
+//
+// A member of a [Ring] signs a message under a [Tag] (an application
+// string, such as a ticket sale id, and the ring). Anyone can verify that
+// some member signed, not which one. Two signatures by one member under one
+// tag are publicly traceable: on the same message they are Linked, on
+// different messages they reveal the member's key. This is what makes a
+// toll ticket or a ballot usable once.
+//
+// Most users need [GenerateKey], [NewRing], [NewTag], [Sign], [Verify] and,
+// to refuse second uses, an [Index].
+//
+// # Guarantees
+//
+//   - [Sign] produces a signature that [Verify] accepts under the same tag
+//     and message; it refuses a key that is not in the ring.
+//   - [Verify] accepts only a signature by a ring member on exactly this
+//     message, issue and ring (unforgeability, under the discrete logarithm
+//     assumption in the random-oracle model). Every byte of issue, ring,
+//     message and signature is bound; a signature for another ring size is
+//     rejected with [ErrRingMismatch].
+//   - A member who signs once per tag stays anonymous among the ring (DDH,
+//     random oracle); signatures under different tags are unlinkable. A ring
+//     of one has no anonymity.
+//   - [Trace] (both signatures must verify under the tag) returns Revealed
+//     with the member's slot and key when one member signed two different
+//     messages, Linked when one member signed one message twice, and Indep
+//     otherwise. An honest member who signs once per tag is never Revealed.
+//     Nobody, even holding every key of a ring of n, makes n+1 pairwise
+//     Indep signatures under one tag.
+//   - Keys, rings and signatures are immutable and safe for concurrent use;
+//     every parser is strict (exact lengths, canonical scalars and points, no
+//     identity keys or A1, canonical ring order) and accepted bytes re-encode
+//     identically.
+//
+// Slots reported by this package ([TraceResult.Index], [Ring.Key],
+// [Ring.IndexOf]) are 0-based positions in the canonical ring; the scheme's
+// 1-based position of slot k is k+1.
+//
+// # Rings
+//
+// A ring is canonical: keys sorted by encoding (bytes.Compare), no
+// duplicates, no identity, 1 to [MaxRingSize] keys. [NewRing] sorts and
+// rejects duplicates; [ParseRing] accepts only the canonical encoding
+// u32be(n) || enc(Y_1) || … || enc(Y_n). Tracing depends on this: a
+// duplicate would let its owner sign twice untraced, and two orders of one
+// set of keys would be two tags.
+//
+// # Constant time
+//
+// [Sign] is constant time in the private key and in the signer's position:
+// no branch, early exit or memory index depends on them. It finds the
+// position by comparing x·g with every ring key (crypto/subtle, no early
+// exit), keeps a 0/1 mask per slot and accumulates the position as a scalar
+// with constant-time selects; i⁻¹ uses a constant-time inversion and
+// σ_i = x·h, A1, w·g, w·h constant-time scalar multiplications. Every slot,
+// the signer's included, gets simulated commitments from random (c_j, z_j)
+// computed by the same variable-time code; its inputs are public points and
+// random scalars independent of the secrets. The real commitments are then
+// placed at the signer's slot, and c_i and z_i written back, by selects over
+// all slots. The only secret-dependent early exit is an error for a key
+// that is not in the ring, which the caller knows anyway.
+//
+// This is checked with valgrind memcheck (ct_valgrind_test.go): the private
+// key and the public key it derives (hence the position) are marked as
+// undefined memory and memcheck reports any branch or memory index that
+// depends on them. From the repository root:
+//
+//	GODEBUG=asyncpreemptoff=1 go test -tags valgrind -ldflags='-s=false -w=false -compressdwarf=false' -exec 'valgrind -q --error-exitcode=1 --suppressions=testdata/valgrind.supp' -run TestValgrind ./trs/
+//
+// The suppressions (testdata/valgrind.supp) cover three branches in
+// dependencies whose outcome is the same for every valid secret.
+//
+// Nonces are hedged (spec §4): w and every simulated (c_j, z_j) come from
+// one stream seeded with the key, 32 bytes from crypto/rand, the tag digest
+// and the message, so a failing random source still gives different nonces
+// for different statements.
+//
+// [Verify], [Trace], [VerifyBatch] and the [Index] handle only public data
+// and run in variable time.
+//
+// # Hashes and encodings
+//
+// With lp(b) = u64be(len(b)) || b, enc the RFC 9496 encoding and encS the
+// 32-byte little-endian scalar, exactly as spec §2–§3:
+//
+//	tagDigest = SHA-512(lp("ringtrace-v1-TRS-tag") || lp(issue) || u32be(n) || enc(Y_1) || … || enc(Y_n))
+//	h         = HashToGroup("ringtrace-v1-TRS-H", tagDigest)
+//	A0        = HashToGroup("ringtrace-v1-TRS-A0", tagDigest || lp(m))
+//	σ_j       = A0 + j·A1,  A1 = i⁻¹·(x·h − A0)
+//
+// HashToGroup is RFC 9380 hash_to_ristretto255 with expand_message_xmd
+// (SHA-512). The challenge deviates from spec §3's unlabelled concatenation
+// on purpose: it is computed with the project's labelled transcript
+// (package internal/transcript), which hashes
+//
+//	c = HashToScalar("ringtrace-v1-TRS-challenge",
+//	      lp("tag") || lp(tagDigest) ||
+//	      lp("message") || lp(m) ||
+//	      lp("A0") || enc(A0) ||
+//	      lp("A1") || enc(A1) ||
+//	      lp("a") || u64be(n) || enc(2·a_1) || … || enc(2·a_n) ||
+//	      lp("b") || u64be(n) || enc(2·b_1) || … || enc(2·b_n))
+//
+// where a_j = z_j·g + c_j·Y_j and b_j = z_j·h + c_j·σ_j. The labels and
+// the doubled encodings (one field inversion for the whole list instead of
+// a square root per element) are the only differences: everything the spec
+// binds stays bound, and doubling is a bijection of the group. A signature
+// verifies iff c = Σ c_j.
+//
+// Nonces: transcript.NewNonces("ringtrace-v1-TRS-nonce", x, tagDigest || lp(m)),
+// that is, SHAKE256 of SHA-512(lp(dst) || encS(x) || 32 random bytes ||
+// tagDigest || lp(m)), 64 bytes per scalar, wide-reduced; drawn as w, then
+// c_1, z_1, …, c_n, z_n.
+//
+// A signature is enc(A1) || encS(c_1) || … || encS(c_n) || encS(z_1) || … ||
+// encS(z_n), [SignatureSize](n) = 32 + 64n bytes, with no header: the ring
+// size follows from the length and must match the tag's ring. Known-answer
+// vectors in testdata/ freeze all of the above.
+//
+// # Spent index
+//
+// An [Index] answers, for a new signature under a tag, whether its signer
+// already has a signature stored under that tag (spec §8). A member's σ at
+// its own position is x·h, the same in all its signatures under the tag, so
+// a double signer's two signatures share σ_j at position j. The index keeps,
+// per stored signature, a [Record] (tag digest, A0, A1) and one 64-bit
+// fingerprint per position,
+//
+//	fp_j = LE64(enc(2·σ_j)[0:8]) XOR (j · 0x9e3779b97f4a7c15 mod 2^64)
+//
+// (j 1-based, enc(2·σ_j) from the same batch doubled encoding). A check looks
+// up the n fingerprints of the new signature, confirms every hit exactly by
+// recomputing σ'_j = A0' + j·A1' from the stored record (so a fingerprint
+// collision never produces Linked or Revealed), and stores the signature
+// only if it is Fresh: O(n) lookups whatever the number stored. It never
+// stores an unverified signature: [Index.CheckAndAdd] verifies, and
+// [Index.CheckAndAddAccepted] takes only an [Accepted], which only a
+// successful verification ([Accept]) produces. Checks on one tag are
+// serialised (sharded locks keyed by the tag digest), so two concurrent
+// checks can never both get Fresh for two signatures by one member; checks
+// on different tags run in parallel.
+//
+// Storage sits behind the two-method [Store] interface, so an application
+// can persist it (records encode with [Record.Bytes], and
+// [Record.Fingerprints] rebuilds the lookup table on replay).
+// [NewMemoryStore] keeps 64 bytes per record plus one Go map entry
+// (fingerprint → record number) per position: about 1.5 KiB per stored
+// signature at n = 50, as BenchmarkIndex measures (B/sig). A tag of n
+// members holds at most n stored signatures, since any n+1 valid ones
+// include two by one member.
+package trs
