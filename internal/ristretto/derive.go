@@ -86,7 +86,7 @@ func mapToPoint(out *edwards25519.Point, t *field.Element) {
 	}
 }
 
-// HashToGroup returns hash_to_ristretto255(msg) of RFC 9380 §6.8.1 with
+// HashToGroup returns hash_to_ristretto255(msg) of RFC 9380 Appendix B with
 // domain separation tag dst: expand_message_xmd with SHA-512 to 64 bytes,
 // then the element derivation of [Element.SetUniformBytes].
 //
