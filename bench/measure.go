@@ -1,0 +1,118 @@
+package main
+
+import (
+	"runtime"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// A budget bounds how long one operation is measured. The harness keeps
+// taking samples until both MinTime has been spent and MinSamples have been
+// taken, and stops at MaxSamples whatever the time.
+type budget struct {
+	MinTime    time.Duration
+	MinSamples int
+	MaxSamples int
+}
+
+var (
+	fullBudget  = budget{MinTime: 1 * time.Second, MinSamples: 5, MaxSamples: 200}
+	quickBudget = budget{MinTime: 400 * time.Millisecond, MinSamples: 5, MaxSamples: 100}
+	tinyBudget  = budget{MinTime: 5 * time.Millisecond, MinSamples: 1, MaxSamples: 3}
+)
+
+// A timing is the result of measuring one operation.
+type timing struct {
+	NsPerOp float64 // median over the samples of the per-operation time
+	MinNs   float64 // fastest sample, per operation
+	MaxNs   float64 // slowest sample, per operation
+	Samples int
+	Ops     int // operations timed, warm-up excluded
+}
+
+// Valid reports whether t holds a measurement.
+func (t timing) Valid() bool { return t.Ops > 0 && t.NsPerOp > 0 }
+
+// Duration returns the median time per operation.
+func (t timing) Duration() time.Duration { return time.Duration(t.NsPerOp) }
+
+// A runner performs iters operations and returns the time they took. Work a
+// runner does outside the operation being measured (building a fresh index,
+// say) is not part of the returned time.
+type runner func(iters int) time.Duration
+
+// loop turns a function into a runner that times every call.
+func loop(op func()) runner {
+	return func(iters int) time.Duration {
+		start := time.Now()
+		for range iters {
+			op()
+		}
+		return time.Since(start)
+	}
+}
+
+// measure times run under b and returns the median per-operation time.
+//
+// The first call is a warm-up (tables built, caches filled) and also sizes the
+// samples: a sample groups enough operations to last about a tenth of
+// MinTime, so that fast operations are not dominated by the clock and slow
+// ones still give several samples. The budget is spent in wall-clock time,
+// untimed preparation included, so a runner with costly set-up takes fewer
+// samples rather than longer. The median resists the odd sample slowed down
+// by the garbage collector or another process.
+func measure(b budget, run runner) timing {
+	runtime.GC()
+	start := time.Now()
+	run(1)
+	warm := max(time.Since(start), 1)
+	iters := max(int((b.MinTime/10)/warm), 1)
+
+	var samples []float64
+	ops := 0
+	start = time.Now()
+	for len(samples) < b.MaxSamples && (time.Since(start) < b.MinTime || len(samples) < b.MinSamples) {
+		d := run(iters)
+		ops += iters
+		samples = append(samples, float64(d.Nanoseconds())/float64(iters))
+	}
+	slices.Sort(samples)
+	return timing{
+		NsPerOp: median(samples),
+		MinNs:   samples[0],
+		MaxNs:   samples[len(samples)-1],
+		Samples: len(samples),
+		Ops:     ops,
+	}
+}
+
+// median returns the median of sorted, which must not be empty.
+func median(sorted []float64) float64 {
+	n := len(sorted)
+	if n%2 == 1 {
+		return sorted[n/2]
+	}
+	return (sorted[n/2-1] + sorted[n/2]) / 2
+}
+
+// parallel calls f(0) … f(n−1) on GOMAXPROCS goroutines and waits for them.
+// Preparing signatures for a sweep is embarrassingly parallel; measuring is
+// not, and never goes through here.
+func parallel(n int, f func(i int)) {
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(n, runtime.GOMAXPROCS(0)) {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= n {
+					return
+				}
+				f(i)
+			}
+		})
+	}
+	wg.Wait()
+}

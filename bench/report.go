@@ -1,0 +1,418 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+// results is everything one run measured.
+type results struct {
+	Machine machine
+	Date    time.Time
+	Elapsed time.Duration
+	Sweep   sweep
+	Command string
+	Refs    references // the faster of RefsStart and RefsEnd, used for ratios
+	RefsStart,
+	RefsEnd references
+	TRS []trsRow
+	ARS []arsRow
+}
+
+// The AnonymousTollPass paper (Kim, Lee, Yeun, Seo, CMC 79(3), 2024)
+// measured its Python implementation at ring size 50.
+const (
+	paperRing        = 50
+	paperTicketGen   = 81 * time.Millisecond
+	paperTicketVer   = 79 * time.Millisecond
+	paperTicketTrace = 1737 * time.Millisecond
+	paperTrace49     = 2500 * time.Millisecond // a ticket against 49 used ones
+	paperKeySizeLow  = 8_600_000               // bytes; the paper's "key size"
+	paperKeySizeHigh = 13_000_000
+)
+
+// Chart file names, relative to the output directory.
+const (
+	trsTimeSVG = "trs-time.svg"
+	arsTimeSVG = "ars-time.svg"
+	sizesSVG   = "signature-size.svg"
+)
+
+// writeReport writes report.md and the charts into dir and returns the
+// names of the files written.
+func writeReport(dir string, res *results) ([]string, error) {
+	var files []string
+	write := func(name string, content []byte) error {
+		if err := os.WriteFile(filepath.Join(dir, name), content, 0o644); err != nil {
+			return err
+		}
+		files = append(files, name)
+		return nil
+	}
+	for _, c := range res.charts() {
+		var b strings.Builder
+		if err := c.chart.writeSVG(&b); err != nil {
+			return files, err
+		}
+		if err := write(c.file, []byte(b.String())); err != nil {
+			return files, err
+		}
+	}
+	if err := write("report.md", []byte(res.markdown())); err != nil {
+		return files, err
+	}
+	return files, nil
+}
+
+type namedChart struct {
+	file  string
+	alt   string
+	chart chart
+}
+
+func (res *results) charts() []namedChart {
+	var out []namedChart
+	if len(res.TRS) > 0 {
+		c := chart{
+			Title:  "TRS (trs): time per operation vs ring size",
+			XLabel: "ring size n (log scale)",
+			YLabel: "time per operation (log scale)",
+			YFmt:   formatNs,
+			YTick:  formatNsTick,
+			Refs:   []refLine{{"t2 = VarTimeDoubleScalarBaseMult", res.Refs.T2.NsPerOp}},
+		}
+		ops := []struct {
+			name string
+			get  func(trsRow) timing
+		}{
+			{"Sign", func(r trsRow) timing { return r.Sign }},
+			{"Verify", func(r trsRow) timing { return r.Verify }},
+			{"Trace", func(r trsRow) timing { return r.Trace }},
+			{"Index check (n−1 stored)", func(r trsRow) timing { return r.Check }},
+		}
+		for _, op := range ops {
+			s := series{Name: op.name}
+			for _, r := range res.TRS {
+				s.Points = append(s.Points, point{float64(r.N), op.get(r).NsPerOp})
+			}
+			c.Series = append(c.Series, s)
+		}
+		for _, r := range res.TRS {
+			c.XTicks = append(c.XTicks, float64(r.N))
+		}
+		out = append(out, namedChart{trsTimeSVG, "TRS time per operation vs ring size", c})
+	}
+	if len(res.ARS) > 0 {
+		c := chart{
+			Title:  "ARS (arsig): time per operation vs ring size",
+			XLabel: "ring size N (log scale)",
+			YLabel: "time per operation (log scale)",
+			YFmt:   formatNs,
+			YTick:  formatNsTick,
+			Refs: []refLine{
+				{fmt.Sprintf("MSM(%d), variable time", res.Refs.Points), res.Refs.MSM.NsPerOp},
+				{fmt.Sprintf("CTMSM(%d), constant time", res.Refs.Points), res.Refs.CTMSM.NsPerOp},
+			},
+		}
+		ops := []struct {
+			name string
+			get  func(arsRow) timing
+		}{
+			{"Sign", func(r arsRow) timing { return r.Sign }},
+			{"Verify", func(r arsRow) timing { return r.Verify }},
+			{"Open", func(r arsRow) timing { return r.Open }},
+			{fmt.Sprintf("Batch verify, per signature (k=%d)", res.Sweep.BatchK), func(r arsRow) timing { return r.Batch }},
+		}
+		for _, op := range ops {
+			s := series{Name: op.name}
+			for _, r := range res.ARS {
+				s.Points = append(s.Points, point{float64(r.N), op.get(r).NsPerOp})
+			}
+			c.Series = append(c.Series, s)
+		}
+		for _, r := range res.ARS {
+			c.XTicks = append(c.XTicks, float64(r.N))
+		}
+		out = append(out, namedChart{arsTimeSVG, "ARS time per operation vs ring size", c})
+	}
+	if len(res.TRS) > 0 || len(res.ARS) > 0 {
+		c := chart{
+			Title:  "Signature size vs ring size",
+			XLabel: "ring size (log scale)",
+			YLabel: "bytes (log scale)",
+			YFmt:   func(v float64) string { return formatBytes(int(v + 0.5)) },
+			YTick:  formatBytesTick,
+		}
+		if len(res.TRS) > 0 {
+			s := series{Name: "TRS signature"}
+			ring := series{Name: "TRS ring encoding"}
+			for _, r := range res.TRS {
+				s.Points = append(s.Points, point{float64(r.N), float64(r.SigBytes)})
+				ring.Points = append(ring.Points, point{float64(r.N), float64(r.RingBytes)})
+			}
+			c.Series = append(c.Series, s, ring)
+		}
+		if len(res.ARS) > 0 {
+			s := series{Name: "ARS signature"}
+			for _, r := range res.ARS {
+				s.Points = append(s.Points, point{float64(r.N), float64(r.SigBytes)})
+			}
+			c.Series = append(c.Series, s)
+		}
+		out = append(out, namedChart{sizesSVG, "signature size vs ring size", c})
+	}
+	return out
+}
+
+// ratio returns t as a multiple of ref, or 0 if either is missing.
+func ratio(t, ref timing) float64 {
+	if !t.Valid() || !ref.Valid() {
+		return 0
+	}
+	return t.NsPerOp / ref.NsPerOp
+}
+
+// cell prints a time with its multiple of a reference: "4.12 ms (68.1 t2)".
+func cell(t, ref timing, unit string) string {
+	if !t.Valid() {
+		return "–"
+	}
+	return fmt.Sprintf("%s (%s %s)", formatNs(t.NsPerOp), formatRatio(ratio(t, ref)), unit)
+}
+
+// speedup prints how many times faster ours is than the paper's figure.
+func speedup(paper time.Duration, ours timing) string {
+	if !ours.Valid() {
+		return "–"
+	}
+	return "×" + formatRatio(float64(paper.Nanoseconds())/ours.NsPerOp)
+}
+
+func (res *results) markdown() string {
+	var b strings.Builder
+	p := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
+	refs := res.Refs
+	msmName := fmt.Sprintf("MSM(%d)", refs.Points)
+	ctmsmName := fmt.Sprintf("CTMSM(%d)", refs.Points)
+
+	p("# ringtrace performance report\n\n")
+	p("- **Machine:** %s\n", res.Machine)
+	p("- **Date:** %s\n", res.Date.UTC().Format("2006-01-02 15:04 MST"))
+	p("- **Sweep:** %s (%s of measuring); regenerate with `%s`\n", res.Sweep.Name, res.Elapsed.Round(time.Second), res.Command)
+	p("\nEvery time is the median over several samples of the time per operation on one goroutine, ")
+	p("except batch verification, which uses every core it is given (GOMAXPROCS %d). ", res.Machine.GOMAXPROCS)
+	p("Absolute times depend on the machine; the ratios to the primitive operations of ")
+	p("`filippo.io/edwards25519`, measured in the same run, mostly do not, and are what ")
+	p("the design targets are set in.")
+	if res.Sweep.Name == "quick" {
+		p(" This is a quick sweep: fewer ring sizes and shorter measurements, so expect a few percent of noise.")
+	}
+	p("\n\n")
+
+	p("## Primitive references\n\n")
+	p("Measured before and after the schemes; the ratios use the faster of the two, and ")
+	p("a large gap between them means the machine was busy with something else.\n\n")
+	p("| reference | operation | before | after |\n|---|---|---:|---:|\n")
+	p("| t2 | `(*edwards25519.Point).VarTimeDoubleScalarBaseMult`: a·A + b·B | %s | %s |\n",
+		formatNs(res.RefsStart.T2.NsPerOp), formatNs(res.RefsEnd.T2.NsPerOp))
+	p("| %s | `(*edwards25519.Point).VarTimeMultiScalarMult` of %d points | %s | %s |\n", msmName, refs.Points,
+		formatNs(res.RefsStart.MSM.NsPerOp), formatNs(res.RefsEnd.MSM.NsPerOp))
+	p("| %s | `(*edwards25519.Point).MultiScalarMult` (constant time) of %d points | %s | %s |\n\n", ctmsmName, refs.Points,
+		formatNs(res.RefsStart.CTMSM.NsPerOp), formatNs(res.RefsEnd.CTMSM.NsPerOp))
+
+	res.trsMarkdown(p)
+	res.arsMarkdown(p)
+	res.targetsMarkdown(p)
+
+	p("## Charts\n\n")
+	for _, c := range res.charts() {
+		p("![%s](%s)\n\n", c.alt, c.file)
+	}
+
+	p("## How this was measured\n\n")
+	p("Each operation runs once to warm up, then in samples of enough operations to last ")
+	p("about a tenth of the time budget (%s per operation, at least %d samples, at most %d); ",
+		res.Sweep.Budget.MinTime, res.Sweep.Budget.MinSamples, res.Sweep.Budget.MaxSamples)
+	p("the figure is the median of the per-operation times of the samples. Keys, rings and ")
+	p("signatures are made fresh from `crypto/rand` for every ring size; preparing them is not timed. ")
+	p("The TRS index check times `Index.CheckAndAddAccepted` of the last member's signature against ")
+	p("the n−1 signatures the other members left under the tag, with a freshly filled in-memory ")
+	p("store for every check (filling it is not timed). Up to %d of the stored signatures are real; ",
+		res.Sweep.RealStored)
+	p("beyond that they are synthetic records with random fingerprints added through `Store.Add`: ")
+	p("a check costs n store lookups whatever the records hold, and signing hundreds of real ")
+	p("tickets at n = 1000 would add minutes and change nothing that is timed.\n")
+	return b.String()
+}
+
+func (res *results) trsMarkdown(p func(string, ...any)) {
+	t2 := res.Refs.T2
+	p("## TRS — traceable ring signatures (`trs`)\n\n")
+	if len(res.TRS) == 0 {
+		p("Not measured in this run.\n\n")
+		return
+	}
+	p("Times, and in brackets as multiples of t2. *Index check* is one spent-index check against ")
+	p("the n−1 signatures already stored under the tag (a full sale); *accept* is the verification ")
+	p("that precedes it (`trs.Accept`).\n\n")
+	p("| n | sign | verify | trace | accept | index check | signature | ring |\n")
+	p("|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+	for _, r := range res.TRS {
+		p("| %d | %s | %s | %s | %s | %s | %s | %s |\n", r.N,
+			cell(r.Sign, t2, "t2"), cell(r.Verify, t2, "t2"), cell(r.Trace, t2, "t2"),
+			cell(r.Accept, t2, "t2"), cell(r.Check, t2, "t2"),
+			formatBytes(r.SigBytes), formatBytes(r.RingBytes))
+	}
+	p("\nPer ring member, in units of n·t2 (the design targets at n = 50 are sign ≤ 2.6, verify ≤ 2.5):\n\n")
+	p("| n | sign / (n·t2) | verify / (n·t2) | trace / (n·t2) | index check per member |\n")
+	p("|---:|---:|---:|---:|---:|\n")
+	for _, r := range res.TRS {
+		nt2 := timing{NsPerOp: float64(r.N) * t2.NsPerOp, Ops: 1}
+		p("| %d | %s | %s | %s | %s |\n", r.N,
+			formatRatio(ratio(r.Sign, nt2)), formatRatio(ratio(r.Verify, nt2)), formatRatio(ratio(r.Trace, nt2)),
+			formatNs(r.Check.NsPerOp/float64(r.N)))
+	}
+	p("\n")
+
+	p("### Against the AnonymousTollPass paper (n = %d)\n\n", paperRing)
+	r, ok := res.trsAt(paperRing)
+	if !ok {
+		p("This sweep did not include n = %d.\n\n", paperRing)
+		return
+	}
+	p("Kim, Lee, Yeun and Seo, *AnonymousTollPass* (CMC 79(3), 2024), report these figures for their ")
+	p("Python implementation of the same Fujisaki–Suzuki scheme at ring size %d, on their hardware. ", paperRing)
+	p("The comparison is indicative only: another language, another group and another machine; ")
+	p("the speed-up says how far the figures are apart, not how fast one implementation is on the other's machine.\n\n")
+	p("| paper | paper (Python) | ringtrace | this run | speed-up |\n|---|---:|---|---:|---:|\n")
+	p("| ticketGEN | %s | `trs.Sign` | %s | %s |\n", formatNs(float64(paperTicketGen)), formatNs(r.Sign.NsPerOp), speedup(paperTicketGen, r.Sign))
+	p("| ticketVER | %s | `trs.Verify` | %s | %s |\n", formatNs(float64(paperTicketVer)), formatNs(r.Verify.NsPerOp), speedup(paperTicketVer, r.Verify))
+	p("| ticketTRACE | %s | `trs.Trace` (verifies both) | %s | %s |\n", groupDigits(paperTicketTrace.Milliseconds())+" ms", formatNs(r.Trace.NsPerOp), speedup(paperTicketTrace, r.Trace))
+	p("| trace against %d used tickets | %s | index check against %d stored | %s | %s |\n",
+		paperRing-1, formatNs(float64(paperTrace49)), r.Stored, formatNs(r.Check.NsPerOp), speedup(paperTrace49, r.Check))
+	both := timing{NsPerOp: r.Accept.NsPerOp + r.Check.NsPerOp, Ops: 1}
+	p("| trace against %d used tickets | %s | accept + index check (verification included) | %s | %s |\n",
+		paperRing-1, formatNs(float64(paperTrace49)), formatNs(both.NsPerOp), speedup(paperTrace49, both))
+	p("| \"key size\" | %s / %s | signature | %s | ×%s smaller |\n",
+		formatBytes(paperKeySizeLow), formatBytes(paperKeySizeHigh), formatBytes(r.SigBytes),
+		formatRatio(float64(paperKeySizeLow)/float64(r.SigBytes)))
+	p("| \"key size\" | %s / %s | ring (%d public keys) | %s | ×%s smaller |\n\n",
+		formatBytes(paperKeySizeLow), formatBytes(paperKeySizeHigh), paperRing, formatBytes(r.RingBytes),
+		formatRatio(float64(paperKeySizeLow)/float64(r.RingBytes)))
+}
+
+func (res *results) trsAt(n int) (trsRow, bool) {
+	for _, r := range res.TRS {
+		if r.N == n {
+			return r, true
+		}
+	}
+	return trsRow{}, false
+}
+
+func (res *results) arsAt(n int) (arsRow, bool) {
+	for _, r := range res.ARS {
+		if r.N == n {
+			return r, true
+		}
+	}
+	return arsRow{}, false
+}
+
+// An arsRow holds the ARS figures for one ring size.
+type arsRow struct {
+	N        int
+	Sign     timing
+	Verify   timing
+	Open     timing // the opener names the signer, with a proof
+	Batch    timing // VerifyBatch of BatchK signatures on one ring, per signature
+	BatchK   int
+	SigBytes int
+}
+
+func (res *results) arsMarkdown(p func(string, ...any)) {
+	refs := res.Refs
+	msmName := fmt.Sprintf("MSM(%d)", refs.Points)
+	ctmsmName := fmt.Sprintf("CTMSM(%d)", refs.Points)
+	p("## ARS — accountable ring signatures (`arsig`)\n\n")
+	if len(res.ARS) == 0 {
+		p("Not measured in this run.\n\n")
+		return
+	}
+	p("Times, and in brackets as multiples of %s (signing, which is constant time in the secrets) ", ctmsmName)
+	p("or %s (everything else, which handles public data). *Batch* is `arsig.VerifyBatch` ", msmName)
+	p("of k signatures on one ring, divided by k; *batch / verify* compares it with one `arsig.Verify`.\n\n")
+	p("| N | sign | verify | open | batch, per signature | batch / verify | signature |\n")
+	p("|---:|---:|---:|---:|---:|---:|---:|\n")
+	for _, r := range res.ARS {
+		batch := cell(r.Batch, refs.MSM, msmName)
+		if r.Batch.Valid() {
+			batch += fmt.Sprintf(", k=%d", r.BatchK)
+		}
+		p("| %d | %s | %s | %s | %s | %s | %s |\n", r.N,
+			cell(r.Sign, refs.CTMSM, ctmsmName), cell(r.Verify, refs.MSM, msmName),
+			cell(r.Open, refs.MSM, msmName), batch,
+			formatRatio(ratio(r.Batch, r.Verify)), formatBytes(r.SigBytes))
+	}
+	p("\n")
+}
+
+// A target is one line of the design's performance targets.
+type target struct {
+	What     string
+	Measured string
+	Limit    string
+	Met      bool
+	Known    bool // false: not measured in this run
+	Note     string
+}
+
+func (res *results) targets() []target {
+	t2 := res.Refs.T2
+	msm, ctmsm := res.Refs.MSM, res.Refs.CTMSM
+	var ts []target
+	r, ok := res.trsAt(50)
+	nt2 := timing{NsPerOp: 50 * t2.NsPerOp, Ops: 1}
+	ts = append(ts,
+		target{What: "TRS sign, n = 50", Limit: "≤ 2.6 n·t2", Known: ok && r.Sign.Valid(),
+			Measured: formatRatio(ratio(r.Sign, nt2)) + " n·t2", Met: ratio(r.Sign, nt2) <= 2.6},
+		target{What: "TRS verify, n = 50", Limit: "≤ 2.5 n·t2 (next: 1.8)", Known: ok && r.Verify.Valid(),
+			Measured: formatRatio(ratio(r.Verify, nt2)) + " n·t2", Met: ratio(r.Verify, nt2) <= 2.5},
+		target{What: "TRS index check, n = 50", Limit: "≤ 100 µs", Known: ok && r.Check.Valid(),
+			Measured: formatNs(r.Check.NsPerOp), Met: r.Check.NsPerOp <= 100e3,
+			Note: fmt.Sprintf("against %d stored here; `BenchmarkPlazaExit` checks against a large store", r.Stored)},
+	)
+	a, ok := res.arsAt(1024)
+	ts = append(ts,
+		target{What: "ARS verify, N = 1024", Limit: "≤ 1.3 MSM(1024)", Known: ok && a.Verify.Valid() && res.Refs.Points == 1024,
+			Measured: formatRatio(ratio(a.Verify, msm)) + " MSM(1024)", Met: ratio(a.Verify, msm) <= 1.3},
+		target{What: "ARS sign, N = 1024", Limit: "≤ 6 CTMSM(1024)", Known: ok && a.Sign.Valid() && res.Refs.Points == 1024,
+			Measured: formatRatio(ratio(a.Sign, ctmsm)) + " CTMSM(1024)", Met: ratio(a.Sign, ctmsm) <= 6},
+		target{What: "ARS signature, N = 1024", Limit: "≤ 1.5 KiB (1,536 B)", Known: ok && a.SigBytes > 0,
+			Measured: formatBytes(a.SigBytes), Met: a.SigBytes <= 1536},
+		target{What: "ARS batch verification, N = 1024", Limit: "≤ 0.25 of single verifications", Known: ok && a.Batch.Valid(),
+			Measured: formatRatio(ratio(a.Batch, a.Verify)), Met: ratio(a.Batch, a.Verify) <= 0.25,
+			Note: fmt.Sprintf("k = %d signatures, GOMAXPROCS %d; the target is for k = 100", a.BatchK, res.Machine.GOMAXPROCS)},
+	)
+	return ts
+}
+
+func (res *results) targetsMarkdown(p func(string, ...any)) {
+	p("## Design targets\n\n")
+	p("| target | limit | this run | met | note |\n|---|---|---:|:---:|---|\n")
+	for _, t := range res.targets() {
+		if !t.Known {
+			p("| %s | %s | – | not measured | |\n", t.What, t.Limit)
+			continue
+		}
+		met := "no"
+		if t.Met {
+			met = "yes"
+		}
+		p("| %s | %s | %s | %s | %s |\n", t.What, t.Limit, t.Measured, met, t.Note)
+	}
+	p("\n")
+}
