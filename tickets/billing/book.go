@@ -6,8 +6,8 @@ import (
 	"sync"
 
 	"github.com/ringtrace/ringtrace/arsig"
-	"github.com/ringtrace/ringtrace/tickets/money"
 	"github.com/ringtrace/ringtrace/tickets/ledger"
+	"github.com/ringtrace/ringtrace/tickets/money"
 )
 
 // A Book is the billing state kept on a ledger: every record goes through

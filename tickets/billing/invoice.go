@@ -6,8 +6,8 @@ import (
 
 	"golang.org/x/crypto/cryptobyte"
 
-	"github.com/ringtrace/ringtrace/ecdsa"
 	"github.com/ringtrace/ringtrace/arsig"
+	"github.com/ringtrace/ringtrace/ecdsa"
 	"github.com/ringtrace/ringtrace/tickets/money"
 )
 

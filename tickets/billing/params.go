@@ -3,8 +3,8 @@ package billing
 import (
 	"golang.org/x/crypto/cryptobyte"
 
-	"github.com/ringtrace/ringtrace/ecdsa"
 	"github.com/ringtrace/ringtrace/arsig"
+	"github.com/ringtrace/ringtrace/ecdsa"
 	"github.com/ringtrace/ringtrace/tickets/money"
 )
 

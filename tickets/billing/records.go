@@ -7,10 +7,10 @@ import (
 
 	"golang.org/x/crypto/cryptobyte"
 
-	"github.com/ringtrace/ringtrace/ecdsa"
 	"github.com/ringtrace/ringtrace/arsig"
-	"github.com/ringtrace/ringtrace/tickets/money"
+	"github.com/ringtrace/ringtrace/ecdsa"
 	"github.com/ringtrace/ringtrace/tickets/ledger"
+	"github.com/ringtrace/ringtrace/tickets/money"
 )
 
 // Version is the encoding version of every record this package writes. It
