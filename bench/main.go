@@ -105,6 +105,9 @@ func run(sw sweep, dir, command string, log io.Writer) error {
 	if res.TRS, err = measureTRS(sw, p); err != nil {
 		return fmt.Errorf("trs: %w", err)
 	}
+	if res.ARS, err = measureARS(sw, p); err != nil {
+		return fmt.Errorf("arsig: %w", err)
+	}
 	res.RefsEnd = measureReferences(sw.Budget, sw.RefPoints, "end", p)
 	res.Refs = faster(res.RefsStart, res.RefsEnd)
 	res.Elapsed = time.Since(p.start)
@@ -120,5 +123,5 @@ func run(sw sweep, dir, command string, log io.Writer) error {
 // plannedMeasurements counts the measurements sw makes, for the progress
 // display.
 func plannedMeasurements(sw sweep) int {
-	return 6 + trsOps*len(sw.TRSSizes)
+	return 6 + trsOps*len(sw.TRSSizes) + arsOps*len(sw.ARSSizes)
 }

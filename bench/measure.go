@@ -19,7 +19,7 @@ type budget struct {
 
 var (
 	fullBudget  = budget{MinTime: 1 * time.Second, MinSamples: 5, MaxSamples: 200}
-	quickBudget = budget{MinTime: 400 * time.Millisecond, MinSamples: 5, MaxSamples: 100}
+	quickBudget = budget{MinTime: 600 * time.Millisecond, MinSamples: 5, MaxSamples: 100}
 	tinyBudget  = budget{MinTime: 5 * time.Millisecond, MinSamples: 1, MaxSamples: 3}
 )
 
@@ -115,4 +115,15 @@ func parallel(n int, f func(i int)) {
 		})
 	}
 	wg.Wait()
+}
+
+// per divides a timing of a batch of k operations into a time per
+// operation.
+func (t timing) per(k int) timing {
+	f := float64(k)
+	t.NsPerOp /= f
+	t.MinNs /= f
+	t.MaxNs /= f
+	t.Ops *= k
+	return t
 }

@@ -1,12 +1,14 @@
 package main
 
 import (
+	"cmp"
 	"encoding/xml"
 	"fmt"
 	"io"
 	"math"
 	"slices"
 	"strings"
+	"unicode/utf8"
 )
 
 // A chart is a log–log line chart: one polyline with markers per series, an
@@ -41,7 +43,7 @@ type refLine struct {
 var palette = []string{"#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"}
 
 const (
-	svgWidth   = 820
+	minWidth   = 820
 	svgHeight  = 480
 	plotLeft   = 84
 	plotTop    = 56
@@ -68,6 +70,13 @@ func (c *chart) writeSVG(w io.Writer) error {
 	if len(xs) == 0 {
 		xs, ys = []float64{1, 10}, []float64{1, 10}
 	}
+	// The legend sets the width: about 7 pixels per character at 12 px.
+	longest := len("primitive, same run")
+	for _, s := range c.Series {
+		longest = max(longest, utf8.RuneCountInString(s.Name))
+	}
+	svgWidth := max(minWidth, plotRight+20+36+7*longest+16)
+
 	xMin, xMax := logBounds(xs, 0.08)
 	yMin, yMax := decadeBounds(ys)
 	xPos := func(x float64) float64 {
@@ -132,17 +141,27 @@ func (c *chart) writeSVG(w io.Writer) error {
 	fmt.Fprintf(&b, `<text transform="translate(22 %d) rotate(-90)" text-anchor="middle" font-size="13">%s</text>`+"\n",
 		(plotTop+plotBottom)/2, esc(c.YLabel))
 
-	// Reference lines, labelled at their right end inside the plot.
-	for _, r := range c.Refs {
+	// Reference lines, labelled at their right end inside the plot: above
+	// the line, or below it when the label above would collide with the
+	// previous one.
+	refs := slices.Clone(c.Refs)
+	slices.SortFunc(refs, func(a, b refLine) int { return cmp.Compare(b.Y, a.Y) })
+	lastLabel := math.Inf(-1)
+	for _, r := range refs {
 		if !(r.Y > 0) {
 			continue
 		}
 		y := yPos(r.Y)
+		labelY := y - 4
+		if labelY-lastLabel < 13 {
+			labelY = y + 13
+		}
+		lastLabel = labelY
 		fmt.Fprintf(&b, `<g><title>%s</title>`, esc(r.Name+": "+yFmt(r.Y)))
 		fmt.Fprintf(&b, `<line x1="%d" y1="%.1f" x2="%d" y2="%.1f" stroke="#777777" stroke-width="1.2" stroke-dasharray="6 4"/>`,
 			plotLeft, y, plotRight, y)
 		fmt.Fprintf(&b, `<text x="%d" y="%.1f" text-anchor="end" font-size="11" fill="#555555">%s</text></g>`+"\n",
-			plotRight-4, y-4, esc(r.Name))
+			plotRight-4, labelY, esc(r.Name))
 	}
 
 	// Series.
