@@ -118,6 +118,21 @@ func TestNilAndForeignInputs(t *testing.T) {
 	if err := Verify(f.tag, f.msg, &Signature{}); !errors.Is(err, ErrInvalidInput) {
 		t.Error(err)
 	}
+	if _, err := Sign(new(PrivateKey), f.tag, nil); !errors.Is(err, ErrInvalidInput) {
+		t.Error(err)
+	}
+	if _, err := NewRing([]*PublicKey{new(PublicKey)}); !errors.Is(err, ErrInvalidInput) {
+		t.Error(err)
+	}
+	if _, err := new(Index).CheckAndAdd(f.tag, f.msg, f.sig); !errors.Is(err, ErrInvalidInput) {
+		t.Error(err)
+	}
+	if _, err := Sign(f.privs[0], NewTag(nil, new(Ring)), nil); !errors.Is(err, ErrNotInRing) {
+		t.Error(err)
+	}
+	if err := Verify(NewTag(nil, new(Ring)), f.msg, f.sig); !errors.Is(err, ErrRingMismatch) {
+		t.Error(err)
+	}
 	if _, err := Sign(testKey(f.rng), f.tag, nil); !errors.Is(err, ErrNotInRing) {
 		t.Error(err)
 	}

@@ -55,6 +55,7 @@ func BenchmarkVerify(b *testing.B) {
 			msg := []byte("message")
 			sig := testSign(b, rng, privs[n/2], tag, msg)
 			b.ReportAllocs()
+			b.ReportMetric(float64(SignatureSize(n)), "B/sig")
 			for b.Loop() {
 				if err := Verify(tag, msg, sig); err != nil {
 					b.Fatal(err)

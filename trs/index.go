@@ -94,6 +94,9 @@ func (x *Index) CheckAndAddAccepted(a *Accepted) (TraceResult, error) {
 	if a == nil || a.tag == nil {
 		return none, fmt.Errorf("%w: nil accepted signature", ErrInvalidInput)
 	}
+	if x.store == nil {
+		return none, fmt.Errorf("%w: index not made by NewIndex", ErrInvalidInput)
+	}
 	mu := &x.locks[int(a.record.Tag[1])%indexShards]
 	mu.Lock()
 	defer mu.Unlock()

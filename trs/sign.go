@@ -26,8 +26,8 @@ func Sign(priv *PrivateKey, tag *Tag, msg []byte) (*Signature, error) {
 // sign is Sign with the random part of the nonce seed given by the caller.
 // Only Sign and the known-answer tests call it.
 func sign(priv *PrivateKey, tag *Tag, msg []byte, rnd *[transcript.RandomSize]byte) (*Signature, error) {
-	if priv == nil {
-		return nil, fmt.Errorf("%w: nil private key", ErrInvalidInput)
+	if priv == nil || priv.pub == nil {
+		return nil, fmt.Errorf("%w: private key not made by GenerateKey or ParsePrivateKey", ErrInvalidInput)
 	}
 	if !tag.valid() {
 		return nil, fmt.Errorf("%w: tag has no ring", ErrInvalidInput)
