@@ -27,6 +27,9 @@ var generatorEncoding = ristretto.NewGeneratorElement().Bytes()
 // transcript; every G_t^(b) gets its own label through its index.
 var pointLabels = [...]string{"c1", "c2", "A", "B", "C", "D"}
 
+// challengeFunc is the type of challenge.
+type challengeFunc func(p oneofmany.Params, ck *oneofmany.CommitKey, opener *OpenerPublicKey, ring *Ring, msg, points []byte) *ristretto.Scalar
+
 // challenge returns x for a signature whose points are encoded, in encoding
 // order, in points (8 + 2m encodings of 32 bytes). The transcript is, with
 // every value labelled and length-prefixed (spec §4):
@@ -37,6 +40,11 @@ var pointLabels = [...]string{"c1", "c2", "A", "B", "C", "D"}
 // All of these exist before the challenge: the prover fixes every
 // commitment, G_t included, first.
 func challenge(p oneofmany.Params, ck *oneofmany.CommitKey, opener *OpenerPublicKey, ring *Ring, msg, points []byte) *ristretto.Scalar {
+	return challengeTranscript(p, ck, opener, ring, msg, points).Challenge()
+}
+
+// challengeTranscript is the transcript of [challenge].
+func challengeTranscript(p oneofmany.Params, ck *oneofmany.CommitKey, opener *OpenerPublicKey, ring *Ring, msg, points []byte) *transcript.Transcript {
 	tr := transcript.New(challengeDST)
 	tr.Grow(512 + len(ring.enc) + len(msg) + len(points))
 	tr.AppendBytes("suite", []byte(suiteID))
@@ -55,7 +63,7 @@ func challenge(p oneofmany.Params, ck *oneofmany.CommitKey, opener *OpenerPublic
 	tr.AppendBytes("G", points[6*ristretto.ElementSize:(6+g)*ristretto.ElementSize])
 	tr.AppendBytes("T1", point(6+g))
 	tr.AppendBytes("T2", point(7+g))
-	return tr.Challenge()
+	return tr
 }
 
 // statementDigest is what the signing nonces are hedged with:

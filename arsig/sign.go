@@ -36,6 +36,13 @@ func Sign(priv *PrivateKey, ring *Ring, opener *OpenerPublicKey, msg []byte) (*S
 // The nonce stream yields, in this order: r (ElGamal), t_r, t_sk, then the
 // one-out-of-many nonces of [oneofmany.NewProver].
 func sign(priv *PrivateKey, ring *Ring, opener *OpenerPublicKey, msg []byte, rnd *[transcript.RandomSize]byte, base oneofmany.Params) (*Signature, error) {
+	return signWith(priv, ring, opener, msg, rnd, base, challenge)
+}
+
+// signWith is sign with the challenge function as a parameter, so that the
+// forgery tests can show what a weaker transcript would allow.
+func signWith(priv *PrivateKey, ring *Ring, opener *OpenerPublicKey, msg []byte, rnd *[transcript.RandomSize]byte,
+	base oneofmany.Params, ch challengeFunc) (*Signature, error) {
 	if priv == nil || priv.pub == nil {
 		return nil, fmt.Errorf("%w: private key is nil or was not built by this package", ErrInvalidInput)
 	}
@@ -111,13 +118,8 @@ func sign(priv *PrivateKey, ring *Ring, opener *OpenerPublicKey, msg []byte, rnd
 	s.t2.Add(&s.t2, tmp.ScalarMult(tR, &opener.e))
 
 	// 6. The challenge over the statement and every commitment.
-	s.enc = make([]byte, 0, signatureLen(p))
-	s.enc = append(s.enc, signatureVersion, byte(p.Base), byte(p.Digits))
-	for _, e := range s.elements() {
-		s.enc = e.AppendBytes(s.enc)
-	}
-	s.commitmentsEnd = len(s.enc)
-	x := challenge(p, ck, opener, ring, msg, s.enc[headerSize:])
+	s.encodeCommitments()
+	x := ch(p, ck, opener, ring, msg, s.enc[headerSize:])
 
 	// 7. Responses.
 	resp := prover.Respond(x, r)
@@ -127,8 +129,6 @@ func sign(priv *PrivateKey, ring *Ring, opener *OpenerPublicKey, msg []byte, rnd
 	s.z.Set(&resp.Z)
 	s.zSk.MultiplyAdd(x, &priv.sk, tSk)
 	s.zR.MultiplyAdd(x, r, tR)
-	for _, v := range s.scalars() {
-		s.enc = v.AppendBytes(s.enc)
-	}
+	s.encodeResponses()
 	return s, nil
 }

@@ -115,6 +115,23 @@ func (s *Signature) scalars() []*ristretto.Scalar {
 	return append(xs, &s.zA, &s.zC, &s.z, &s.zSk, &s.zR)
 }
 
+// encodeCommitments starts the encoding: header and every point.
+func (s *Signature) encodeCommitments() {
+	s.enc = make([]byte, 0, signatureLen(oneofmany.Params{Base: s.base, Digits: s.digits}))
+	s.enc = append(s.enc, signatureVersion, byte(s.base), byte(s.digits))
+	for _, e := range s.elements() {
+		s.enc = e.AppendBytes(s.enc)
+	}
+	s.commitmentsEnd = len(s.enc)
+}
+
+// encodeResponses finishes the encoding with every scalar.
+func (s *Signature) encodeResponses() {
+	for _, v := range s.scalars() {
+		s.enc = v.AppendBytes(s.enc)
+	}
+}
+
 // Bytes returns the encoding of the signature.
 func (s *Signature) Bytes() []byte { return slices.Clone(s.enc) }
 

@@ -3,7 +3,6 @@ package arsig
 import (
 	"crypto/rand"
 	"crypto/sha3"
-	"fmt"
 
 	"github.com/ringtrace/ringtrace/internal/oneofmany"
 	"github.com/ringtrace/ringtrace/internal/ristretto"
@@ -22,7 +21,11 @@ var generator = ristretto.NewGeneratorElement()
 // one variable-time multi-scalar multiplication with fresh random weights
 // from crypto/rand. Verification handles public data only.
 func Verify(ring *Ring, opener *OpenerPublicKey, msg []byte, sig *Signature) error {
-	pp, err := prepare(ring, opener, msg, sig)
+	return verifyWith(ring, opener, msg, sig, challenge)
+}
+
+func verifyWith(ring *Ring, opener *OpenerPublicKey, msg []byte, sig *Signature, ch challengeFunc) error {
+	pp, err := prepareWith(ring, opener, msg, sig, ch)
 	if err != nil {
 		return err
 	}
@@ -54,6 +57,12 @@ type prepared struct {
 // prepare runs the structural checks, then derives the challenge and the
 // products P_k.
 func prepare(ring *Ring, opener *OpenerPublicKey, msg []byte, sig *Signature) (*prepared, error) {
+	return prepareWith(ring, opener, msg, sig, challenge)
+}
+
+// prepareWith is prepare with the challenge function as a parameter, for
+// the forgery tests.
+func prepareWith(ring *Ring, opener *OpenerPublicKey, msg []byte, sig *Signature, ch challengeFunc) (*prepared, error) {
 	if err := ring.check(); err != nil {
 		return nil, err
 	}
@@ -68,7 +77,7 @@ func prepare(ring *Ring, opener *OpenerPublicKey, msg []byte, sig *Signature) (*
 		return nil, err
 	}
 	pp := &prepared{sig: sig, ring: ring, opener: opener, p: p, ck: oneofmany.Key(p)}
-	pp.x = challenge(p, pp.ck, opener, ring, msg, sig.enc[headerSize:sig.commitmentsEnd])
+	pp.x = ch(p, pp.ck, opener, ring, msg, sig.enc[headerSize:sig.commitmentsEnd])
 	resp := oneofmany.Response{F: sig.f}
 	pp.f = resp.Full(p, pp.x)
 	pp.prods = oneofmany.Products(p, pp.f)
@@ -158,9 +167,4 @@ func (w *weights) next() *ristretto.Scalar {
 			return s
 		}
 	}
-}
-
-// errInvalid wraps ErrInvalidSignature with a reason.
-func errInvalid(format string, args ...any) error {
-	return fmt.Errorf("%w: "+format, append([]any{ErrInvalidSignature}, args...)...)
 }
