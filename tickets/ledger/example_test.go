@@ -1,0 +1,101 @@
+package ledger_test
+
+import (
+	"errors"
+	"fmt"
+	"log"
+	"sync"
+
+	"github.com/ringtrace/ringtrace/tickets/ledger"
+)
+
+func Example() {
+	l := ledger.NewMemory() // or ledger.OpenFile(path)
+	defer l.Close()
+
+	const kindSale, kindUsage ledger.Kind = 1, 2
+	l.Append(kindSale, []byte("sale 7: ring of 50, price 320 EUR cents"))
+	l.Append(kindUsage, []byte("plaza 3: ticket digest 9f2c…"))
+
+	// Replay, as at startup.
+	err := l.Scan(0, func(e ledger.Entry) error {
+		fmt.Printf("%d kind=%d %q\n", e.Seq, e.Kind, e.Payload)
+		return nil
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Printf("head %x\n", l.Head())
+	// Output:
+	// 0 kind=1 "sale 7: ring of 50, price 320 EUR cents"
+	// 1 kind=2 "plaza 3: ticket digest 9f2c…"
+	// head 1e5d40b132509d55a17e5e3f47f9842ac7646e80f4634ea1ad3037af23fd357b
+}
+
+// spentStore records spent tickets in a ledger. Its mutex makes
+// check-then-append atomic: two plazas presenting the same ticket at once
+// cannot both succeed.
+type spentStore struct {
+	mu     sync.Mutex
+	ledger ledger.Ledger
+	spent  map[string]bool // rebuilt from the ledger at startup
+}
+
+const kindSpent ledger.Kind = 0x0100
+
+var errSpent = errors.New("ticket already spent")
+
+func openSpentStore(l ledger.Ledger) (*spentStore, error) {
+	s := &spentStore{ledger: l, spent: make(map[string]bool)}
+	err := l.Scan(0, func(e ledger.Entry) error {
+		if e.Kind == kindSpent {
+			s.spent[string(e.Payload)] = true
+		}
+		return nil
+	})
+	return s, err
+}
+
+func (s *spentStore) checkAndAdd(ticket []byte) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.spent[string(ticket)] {
+		return errSpent
+	}
+	// Only after the record is durable does the ticket count as spent.
+	if _, err := s.ledger.Append(kindSpent, ticket); err != nil {
+		return err
+	}
+	s.spent[string(ticket)] = true
+	return nil
+}
+
+func Example_checkThenAppend() {
+	l := ledger.NewMemory()
+	store, err := openSpentStore(l)
+	if err != nil {
+		log.Fatal(err)
+	}
+
+	var wg sync.WaitGroup
+	results := make([]error, 2)
+	for plaza := range 2 {
+		wg.Go(func() { results[plaza] = store.checkAndAdd([]byte("ticket-42")) })
+	}
+	wg.Wait()
+
+	accepted := 0
+	for _, err := range results {
+		if err == nil {
+			accepted++
+		}
+	}
+	fmt.Println("accepted:", accepted, "ledger entries:", l.Len())
+
+	// A restart rebuilds the same state from the ledger.
+	again, _ := openSpentStore(l)
+	fmt.Println(again.checkAndAdd([]byte("ticket-42")))
+	// Output:
+	// accepted: 1 ledger entries: 1
+	// ticket already spent
+}

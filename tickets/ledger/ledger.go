@@ -1,0 +1,104 @@
+package ledger
+
+import (
+	"crypto/sha256"
+	"encoding/binary"
+	"errors"
+)
+
+// Kind is the record type of an [Entry]. The ledger stores it but gives it
+// no meaning; each package that appends records owns a range of kinds.
+type Kind uint16
+
+// MaxPayload is the largest payload [Ledger.Append] accepts, in bytes.
+const MaxPayload = 16 << 20
+
+// HashSize is the size of an entry hash in bytes.
+const HashSize = sha256.Size
+
+// hashLabel is the domain separation label of [ChainHash].
+const hashLabel = "ringtrace-v1-ledger-entry"
+
+var (
+	// ErrClosed is returned by operations on a closed ledger.
+	ErrClosed = errors.New("ledger: closed")
+
+	// ErrPayloadTooLarge is returned by Append for a payload longer than
+	// [MaxPayload]. The ledger is unchanged.
+	ErrPayloadTooLarge = errors.New("ledger: payload too large")
+
+	// ErrCorrupt is wrapped by errors that report damage to stored records
+	// that recovery must not repair: a bad checksum or a broken hash chain
+	// before the tail of a file, or, from a File's Scan, records that
+	// changed on disk after OpenFile verified them.
+	ErrCorrupt = errors.New("ledger: corrupt")
+)
+
+// An Entry is one record of a ledger.
+//
+// Entries handed out by a ledger are copies: changing Payload changes
+// nothing stored.
+type Entry struct {
+	Seq     uint64         // position in the ledger, from 0
+	Kind    Kind           // record type, chosen by the caller
+	Payload []byte         // record contents, at most MaxPayload bytes
+	Prev    [HashSize]byte // Hash of entry Seq-1; all zeros for entry 0
+	Hash    [HashSize]byte // ChainHash(Seq, Kind, Payload, Prev)
+}
+
+// ChainHash returns the hash that links an entry into the chain:
+//
+//	SHA-256(lp(label) || u64be(seq) || u16be(kind) || lp(payload) || prev)
+//
+// where label is the ASCII string "ringtrace-v1-ledger-entry" and
+// lp(x) = u64be(len(x)) || x. The first entry's prev is all zeros.
+func ChainHash(seq uint64, kind Kind, payload []byte, prev [HashSize]byte) [HashSize]byte {
+	var fixed [8 + len(hashLabel) + 8 + 2 + 8]byte
+	b := binary.BigEndian.AppendUint64(fixed[:0], uint64(len(hashLabel)))
+	b = append(b, hashLabel...)
+	b = binary.BigEndian.AppendUint64(b, seq)
+	b = binary.BigEndian.AppendUint16(b, uint16(kind))
+	b = binary.BigEndian.AppendUint64(b, uint64(len(payload)))
+
+	h := sha256.New()
+	h.Write(b)
+	h.Write(payload)
+	h.Write(prev[:])
+	var out [HashSize]byte
+	h.Sum(out[:0])
+	return out
+}
+
+// A Ledger is an append-only, hash-chained log of records.
+//
+// Implementations are safe for concurrent use. Appends are serialised: each
+// gets the next sequence number and chains to the entry before it.
+type Ledger interface {
+	// Append adds a record and returns its entry. It returns only once the
+	// record is durable (for a file: written and synced); on error nothing
+	// was acknowledged. The payload is copied.
+	Append(kind Kind, payload []byte) (Entry, error)
+
+	// Len returns the number of entries.
+	Len() uint64
+
+	// Head returns the Hash of the last entry, or all zeros if the ledger
+	// is empty.
+	Head() [HashSize]byte
+
+	// Scan calls fn for entries from, from+1, … in order, up to the last
+	// entry present when Scan was called. It stops at the first error from
+	// fn and returns it unchanged. from == Len() scans nothing; from > Len()
+	// is an error. fn may call Append; the entries it adds are not scanned.
+	// If the ledger is closed during the Scan, Scan returns ErrClosed.
+	Scan(from uint64, fn func(Entry) error) error
+
+	// Close releases the ledger. Later Append and Scan calls return
+	// ErrClosed, as does a second Close; Len and Head keep working.
+	Close() error
+}
+
+func clonePayload(p []byte) []byte {
+	// Never nil, so a stored empty payload reads back the same as any other.
+	return append(make([]byte, 0, len(p)), p...)
+}
