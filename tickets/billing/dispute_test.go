@@ -10,7 +10,7 @@ import (
 // records to a, pairing it with the opening of a's first line, the way a
 // collector overbilling a would. It returns a's tampered invoice, b's
 // invoice without the record, and the index of the tampered line.
-func tamper(t *testing.T, w *world, a, b int) (*Invoice, *Invoice, int) {
+func tamper(t testing.TB, w *world, a, b int) (*Invoice, *Invoice, int) {
 	t.Helper()
 	invs, err := w.collector.DraftInvoices(1, tIssued, tDue)
 	must(t, err)
