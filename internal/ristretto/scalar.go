@@ -76,9 +76,13 @@ func (s *Scalar) Invert(x *Scalar) *Scalar {
 // cond must be 0 or 1.
 func (s *Scalar) Select(a, b *Scalar, cond int) *Scalar {
 	// s = b + cond·(a − b), with cond as a scalar: constant-time field
-	// arithmetic instead of a branch or a memory index.
+	// arithmetic instead of a branch or a memory index. cond becomes a
+	// scalar through the wide reduction, which has no validity branch
+	// (SetCanonicalBytes has one, so memcheck would flag it on a secret).
+	var wide [64]byte
+	wide[0] = byte(cond & 1)
 	var c, d Scalar
-	c.SetUint64(uint64(cond & 1))
+	c.s.SetUniformBytes(wide[:])
 	d.Subtract(a, b)
 	s.MultiplyAdd(&c, &d, b)
 	return s
