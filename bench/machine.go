@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"os"
 	"runtime"
+	"strconv"
 	"strings"
 )
 
@@ -54,6 +55,22 @@ func cpuModel() string {
 		}
 	}
 	return "unknown"
+}
+
+// loadAverage returns the one-minute load average from /proc/loadavg, or
+// -1 where there is none. A load well above zero while the sweep runs means
+// other processes competed for the cores and the times are inflated.
+func loadAverage() float64 {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return -1
+	}
+	first, _, _ := strings.Cut(string(b), " ")
+	v, err := strconv.ParseFloat(first, 64)
+	if err != nil {
+		return -1
+	}
+	return v
 }
 
 // String returns a one-line description, such as

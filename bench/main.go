@@ -97,6 +97,7 @@ func run(sw sweep, dir, command string, log io.Writer) error {
 		Sweep:   sw,
 		Command: command,
 	}
+	res.LoadStart = loadAverage()
 	p := newProgress(log, plannedMeasurements(sw))
 	p.note("ringtrace bench, %s sweep, on %s", sw.Name, res.Machine)
 
@@ -110,6 +111,7 @@ func run(sw sweep, dir, command string, log io.Writer) error {
 	}
 	res.RefsEnd = measureReferences(sw.Budget, sw.RefPoints, "end", p)
 	res.Refs = faster(res.RefsStart, res.RefsEnd)
+	res.LoadEnd = loadAverage()
 	res.Elapsed = time.Since(p.start)
 
 	files, err := writeReport(dir, res)

@@ -20,6 +20,8 @@ type results struct {
 	RefsEnd references
 	TRS []trsRow
 	ARS []arsRow
+	// One-minute load averages before and after, -1 if unknown.
+	LoadStart, LoadEnd float64
 }
 
 // The AnonymousTollPass paper (Kim, Lee, Yeun, Seo, CMC 79(3), 2024)
@@ -202,6 +204,13 @@ func (res *results) markdown() string {
 	p("- **Machine:** %s\n", res.Machine)
 	p("- **Date:** %s\n", res.Date.UTC().Format("2006-01-02 15:04 MST"))
 	p("- **Sweep:** %s (%s of measuring); regenerate with `%s`\n", res.Sweep.Name, res.Elapsed.Round(time.Second), res.Command)
+	if res.LoadStart >= 0 && res.LoadEnd >= 0 {
+		p("- **Load average (1 min):** %.2f before, %.2f after", res.LoadStart, res.LoadEnd)
+		if max(res.LoadStart, res.LoadEnd) > 0.5*float64(res.Machine.Cores) {
+			p(" — other processes were competing for the cores, so absolute times are inflated and noisier; the ratios suffer less")
+		}
+		p("\n")
+	}
 	p("\nEvery time is the median over several samples of the time per operation on one goroutine, ")
 	p("except batch verification, which uses every core it is given (GOMAXPROCS %d). ", res.Machine.GOMAXPROCS)
 	p("Absolute times depend on the machine; the ratios to the primitive operations of ")
