@@ -72,29 +72,42 @@ func ParseRecord(b []byte) (Record, error) {
 	if len(b) < 2 {
 		return nil, malformed("record", "too short")
 	}
+	// Each case converts a non-nil pointer only: a nil *T in a Record
+	// interface would not compare equal to nil.
+	var rec Record
+	var err error
 	switch RecordType(b[1]) {
 	case TypeParameters:
-		return ParseParameters(b)
+		rec, err = asRecord(ParseParameters(b))
 	case TypeRegistration:
-		return ParseRegistration(b)
+		rec, err = asRecord(ParseRegistration(b))
 	case TypeRefund:
-		return ParseRefund(b)
+		rec, err = asRecord(ParseRefund(b))
 	case TypePeriodOpen:
-		return ParsePeriodOpen(b)
+		rec, err = asRecord(ParsePeriodOpen(b))
 	case TypePeriodClose:
-		return ParsePeriodClose(b)
+		rec, err = asRecord(ParsePeriodClose(b))
 	case TypeUsage:
-		return ParseUsage(b)
+		rec, err = asRecord(ParseUsage(b))
 	case TypeInvoice:
-		return ParseInvoice(b)
+		rec, err = asRecord(ParseInvoice(b))
 	case TypeDispute:
-		return ParseDispute(b)
+		rec, err = asRecord(ParseDispute(b))
 	case TypeReceipt:
-		return ParseReceipt(b)
+		rec, err = asRecord(ParseReceipt(b))
 	case TypeForfeiture:
-		return ParseForfeiture(b)
+		rec, err = asRecord(ParseForfeiture(b))
+	default:
+		err = malformed("record", fmt.Sprintf("unknown type %d", b[1]))
 	}
-	return nil, malformed("record", fmt.Sprintf("unknown type %d", b[1]))
+	return rec, err
+}
+
+func asRecord[R Record](r R, err error) (Record, error) {
+	if err != nil {
+		return nil, err
+	}
+	return r, nil
 }
 
 // DigestSize is the size of a record digest.
