@@ -33,10 +33,7 @@ func (k *OpenerKey) open(ring *Ring, msg []byte, sig *Signature, rnd *[transcrip
 	if err := Verify(ring, k.pub, msg, sig); err != nil {
 		return nil, err
 	}
-	// V = c2 − dk·c1 is the signer's key.
-	var v ristretto.Element
-	v.ScalarMult(&k.dk, &sig.c1)
-	v.Subtract(&sig.c2, &v)
+	v := k.decrypt(sig)
 	var enc [PublicKeySize]byte
 	copy(enc[:], v.Bytes())
 	index, ok := ring.indexOfEncoding(&enc)
@@ -45,9 +42,21 @@ func (k *OpenerKey) open(ring *Ring, msg []byte, sig *Signature, rnd *[transcrip
 		// ciphertext holds a ring key.
 		return nil, fmt.Errorf("%w: the signature decrypts to no member", ErrNotInRing)
 	}
-	signer := ring.keys[index]
+	return k.prove(ring, msg, sig, index, rnd), nil
+}
 
-	// Chaum–Pedersen: K1 = w·g, K2 = w·c1, e = H(…), s = w + e·dk.
+// decrypt returns V = c2 − dk·c1, the signer's key. Constant time in dk.
+func (k *OpenerKey) decrypt(sig *Signature) *ristretto.Element {
+	var v ristretto.Element
+	v.ScalarMult(&k.dk, &sig.c1)
+	return v.Subtract(&sig.c2, &v)
+}
+
+// prove makes the Chaum–Pedersen proof that dk decrypts sig to the key in
+// slot index: K1 = w·g, K2 = w·c1, e = H(…), s = w + e·dk. Constant time
+// in dk and w.
+func (k *OpenerKey) prove(ring *Ring, msg []byte, sig *Signature, index int, rnd *[transcript.RandomSize]byte) *Opening {
+	signer := ring.keys[index]
 	nonces := transcript.NewNoncesWithRandom(openNonceDST, &k.dk, rnd, openStatement(k.pub, ring, msg, sig, signer))
 	w := nonces.Next()
 	var k1, k2 ristretto.Element
@@ -56,7 +65,7 @@ func (k *OpenerKey) open(ring *Ring, msg []byte, sig *Signature, rnd *[transcrip
 	o := &Opening{signer: signer, index: index}
 	o.e.Set(openingChallenge(k.pub, ring, msg, sig, signer, k1.Bytes(), k2.Bytes()))
 	o.s.MultiplyAdd(&o.e, &k.dk, w)
-	return o, nil
+	return o
 }
 
 // openStatement is what the opening nonce is hedged with:
