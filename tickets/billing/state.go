@@ -104,7 +104,7 @@ func RingDigest(r *arsig.Ring) Digest {
 	return digest("ringtrace/billing/ring/v1", r.Bytes())
 }
 
-// check validates rec, whose canonical encoding is enc. For a usage record
+// check validates rec against the state. For a usage record
 // it does not verify the signature: callers verify usage signatures (one at
 // a time or in batches) before or, on replay, after.
 func (s *state) check(rec Record) (func(), error) {
