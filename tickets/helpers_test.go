@@ -58,9 +58,14 @@ func testFares() []Fare {
 // holding one pass.
 func newWorld(t testing.TB, l ledger.Ledger, rings int) *world {
 	t.Helper()
+	return newWorldConfig(t, l, rings, testConfig)
+}
+
+func newWorldConfig(t testing.TB, l ledger.Ledger, rings int, cfg Config) *world {
+	t.Helper()
 	w := &world{authority: NewAuthority(mustKey(t)), providerKey: mustKey(t), ledger: l, plazas: map[PlazaID]*Plaza{}}
 	var err error
-	if w.provider, err = OpenProvider(w.providerKey, w.authority.PublicKey(), l, testConfig); err != nil {
+	if w.provider, err = OpenProvider(w.providerKey, w.authority.PublicKey(), l, cfg); err != nil {
 		t.Fatal(err)
 	}
 	for id := PlazaID(1); id <= 4; id++ {
@@ -73,7 +78,7 @@ func newWorld(t testing.TB, l ledger.Ledger, rings int) *world {
 	if _, err := w.provider.PublishFares(testFares(), day0); err != nil {
 		t.Fatal(err)
 	}
-	n := rings * testConfig.RingSize
+	n := rings * cfg.RingSize
 	for i := range n {
 		v, err := NewVehicle(VehicleID(1000 + i))
 		if err != nil {

@@ -244,9 +244,11 @@ func simulate(w io.Writer, o options) error {
 		v := vs[i]
 		v.from = pick("entry", i, nPlazas)
 		v.to = (v.from + 1 + pick("exit", i, nPlazas-1)) % nPlazas
-		if v.trip, err = tickets.NewTrip(); err != nil {
+		trip, err := tickets.NewTrip()
+		if err != nil {
 			return err
 		}
+		v.trip = trip
 		at := dayStart.Add(6*time.Hour + time.Duration(i)*7*time.Second)
 		proof, err := plazas[v.from].Enter(v.trip.Commitment(), at)
 		if err != nil {
@@ -263,7 +265,8 @@ func simulate(w io.Writer, o options) error {
 	t0 = time.Now()
 	err = parallel(len(vs), func(i int) error {
 		v := vs[i]
-		v.tk, err = v.pass.Ticket(v.trip, plazas[v.to].ID())
+		tk, err := v.pass.Ticket(v.trip, plazas[v.to].ID())
+		v.tk = tk
 		return err
 	})
 	if err != nil {
