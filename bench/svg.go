@@ -141,7 +141,8 @@ func (c *chart) writeSVG(w io.Writer) error {
 	fmt.Fprintf(&b, `<text transform="translate(22 %d) rotate(-90)" text-anchor="middle" font-size="13">%s</text>`+"\n",
 		(plotTop+plotBottom)/2, esc(c.YLabel))
 
-	// Reference lines, labelled at their right end inside the plot: above
+	// Reference lines, labelled at their left end inside the plot, where
+	// times growing with the ring leave most room: above
 	// the line, or below it when the label above would collide with the
 	// previous one.
 	refs := slices.Clone(c.Refs)
@@ -160,8 +161,8 @@ func (c *chart) writeSVG(w io.Writer) error {
 		fmt.Fprintf(&b, `<g><title>%s</title>`, esc(r.Name+": "+yFmt(r.Y)))
 		fmt.Fprintf(&b, `<line x1="%d" y1="%.1f" x2="%d" y2="%.1f" stroke="#777777" stroke-width="1.2" stroke-dasharray="6 4"/>`,
 			plotLeft, y, plotRight, y)
-		fmt.Fprintf(&b, `<text x="%d" y="%.1f" text-anchor="end" font-size="11" fill="#555555">%s</text></g>`+"\n",
-			plotRight-4, labelY, esc(r.Name))
+		fmt.Fprintf(&b, `<text x="%d" y="%.1f" font-size="11" fill="#555555" stroke="#ffffff" stroke-width="3" paint-order="stroke">%s</text></g>`+"\n",
+			plotLeft+6, labelY, esc(r.Name))
 	}
 
 	// Series.
