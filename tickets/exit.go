@@ -89,7 +89,7 @@ func (p *Provider) CheckExit(t *Ticket, plaza PlazaID, exitTime time.Time) error
 	if err != nil {
 		return err
 	}
-	acc, err := trs.Accept(sale.Tag(), t.message, t.sig)
+	acc, err := trs.Accept(sale.Tag(), t.Message(), t.sig)
 	if err != nil {
 		return fmt.Errorf("%w: %v", ErrInvalidSignature, err)
 	}

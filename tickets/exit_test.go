@@ -168,7 +168,7 @@ func TestBadLengthsAndTampering(t *testing.T) {
 		t.Error("long ticket accepted")
 	}
 	// Flipping any byte of the message either breaks parsing or a check.
-	n := len(tk.message)
+	n := len(tk.Message())
 	for i := 0; i < n; i += 7 {
 		bad := append([]byte(nil), b...)
 		bad[i] ^= 0x40
@@ -179,5 +179,24 @@ func TestBadLengthsAndTampering(t *testing.T) {
 		if _, err := w.plazas[2].Exit(pt, day0.Add(2*time.Hour)); err == nil {
 			t.Errorf("ticket with byte %d flipped accepted", i)
 		}
+	}
+}
+
+// TestRecordsAreCopies: changing a record the provider handed out, or a
+// parsed ticket's fields, changes nothing the provider checks.
+func TestRecordsAreCopies(t *testing.T) {
+	w := newWorld(t, ledger.NewMemory(), 1)
+	s, _ := w.provider.Sale(w.sales[0].ID)
+	s.Price = won(1)
+	w.sales[0].ValidUntil = day0
+	if got, _ := w.provider.Sale(s.ID); got.Price != price || !got.ValidUntil.Equal(day0.Add(24*time.Hour)) {
+		t.Fatalf("provider's sale changed: %v until %v", got.Price, got.ValidUntil)
+	}
+	// A ticket whose exit plaza field is changed after signing is
+	// checked, and verified, for the new plaza: the signature fails.
+	tk := w.ticket(t, 0, 1, 2, day0.Add(time.Hour))
+	tk.ExitPlaza = 3
+	if _, err := w.plazas[3].Exit(tk, day0.Add(2*time.Hour)); !errors.Is(err, ErrInvalidSignature) {
+		t.Errorf("edited ticket: %v", err)
 	}
 }

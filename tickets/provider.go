@@ -190,7 +190,7 @@ func (p *Provider) RegisterPlaza(id PlazaID, name string, key *ecdsa.PublicKey) 
 		return nil, err
 	}
 	p.plazas[id] = r
-	return r, nil
+	return r.clone(), nil
 }
 
 // Plaza returns the registration of plaza id.
@@ -198,7 +198,10 @@ func (p *Provider) Plaza(id PlazaID) (*PlazaRegistration, bool) {
 	p.mu.RLock()
 	defer p.mu.RUnlock()
 	r, ok := p.plazas[id]
-	return r, ok
+	if !ok {
+		return nil, false
+	}
+	return r.clone(), true
 }
 
 // PublishFares signs and records a fare table, which replaces any earlier
@@ -226,14 +229,17 @@ func (p *Provider) PublishFares(fares []Fare, now time.Time) (*FareTable, error)
 		return nil, err
 	}
 	p.fares = t
-	return t, nil
+	return t.clone(), nil
 }
 
 // Fares returns the current fare table, or nil.
 func (p *Provider) Fares() *FareTable {
 	p.mu.RLock()
 	defer p.mu.RUnlock()
-	return p.fares
+	if p.fares == nil {
+		return nil
+	}
+	return p.fares.clone()
 }
 
 // Purchase records a registered vehicle's order. When RingSize orders of
@@ -287,7 +293,7 @@ func (p *Provider) Purchase(reg *VehicleRegistration, req *PurchaseRequest, now 
 		return nil, err
 	}
 	p.addSale(sale)
-	return sale, nil
+	return sale.clone(), nil
 }
 
 func keyBytes(k *trs.PublicKey) [trs.PublicKeySize]byte {
@@ -325,7 +331,10 @@ func (p *Provider) Sale(id SaleID) (*Sale, bool) {
 	p.mu.RLock()
 	defer p.mu.RUnlock()
 	s, ok := p.sales[id]
-	return s, ok
+	if !ok {
+		return nil, false
+	}
+	return s.clone(), true
 }
 
 // Sales returns every published sale, by ID.
@@ -334,7 +343,7 @@ func (p *Provider) Sales() []*Sale {
 	defer p.mu.RUnlock()
 	out := make([]*Sale, 0, len(p.sales))
 	for _, s := range p.sales {
-		out = append(out, s)
+		out = append(out, s.clone())
 	}
 	slices.SortFunc(out, func(a, b *Sale) int { return compareUint(a.ID, b.ID) })
 	return out
@@ -364,7 +373,7 @@ func (p *Provider) Buyer(k *trs.PublicKey) (VehicleID, bool) {
 func (p *Provider) Reveals() []*Reveal {
 	p.revealMu.Lock()
 	defer p.revealMu.Unlock()
-	return slices.Clone(p.reveals)
+	return cloneAll(p.reveals)
 }
 
 // Balance returns the total paid to plaza so far.
@@ -381,7 +390,7 @@ func (p *Provider) Balance(plaza PlazaID) money.Amount {
 func (p *Provider) Statements() []*PayoutStatement {
 	p.settleMu.Lock()
 	defer p.settleMu.Unlock()
-	return slices.Clone(p.statements)
+	return cloneAll(p.statements)
 }
 
 // Stats is a summary of the provider's state, for monitoring and for

@@ -3,6 +3,7 @@ package tickets
 import (
 	"errors"
 	"math"
+	"slices"
 	"time"
 
 	"golang.org/x/crypto/cryptobyte"
@@ -128,4 +129,27 @@ func readUint32Prefixed(s *cryptobyte.String, out *cryptobyte.String) bool {
 	}
 	*out = b
 	return true
+}
+
+// Records handed out by the provider are copies, so a caller that changes
+// an exported field cannot change the provider's state. Keys, rings and
+// tags are immutable and shared.
+
+func (s *Sale) clone() *Sale                           { c := *s; return &c }
+func (r *PlazaRegistration) clone() *PlazaRegistration { c := *r; return &c }
+func (t *FareTable) clone() *FareTable                 { c := *t; return &c }
+func (r *Reveal) clone() *Reveal                       { c := *r; return &c }
+
+func (p *PayoutStatement) clone() *PayoutStatement {
+	c := *p
+	c.Requests = slices.Clone(p.Requests)
+	return &c
+}
+
+func cloneAll[T interface{ clone() T }](xs []T) []T {
+	out := make([]T, len(xs))
+	for i, x := range xs {
+		out[i] = x.clone()
+	}
+	return out
 }

@@ -156,7 +156,7 @@ func (p *Provider) checkRequest(r *UsageRequest) (candidate, error) {
 	if err != nil {
 		return candidate{}, err
 	}
-	acc, err := trs.Accept(sale.Tag(), t.message, t.sig)
+	acc, err := trs.Accept(sale.Tag(), t.Message(), t.sig)
 	if err != nil {
 		return candidate{}, fmt.Errorf("%w: %v", ErrInvalidSignature, err)
 	}
@@ -211,11 +211,11 @@ func (p *Provider) commitBatch(b *settlementBatch, balances map[PlazaID]money.Am
 	for id, bal := range balances {
 		p.balances[id] = bal
 	}
-	p.statements = append(p.statements, b.statements...)
+	p.statements = append(p.statements, cloneAll(b.statements)...)
 	p.nextStatement += uint64(len(b.statements))
 	p.nextBatch = b.number + 1
 	p.revealMu.Lock()
-	p.reveals = append(p.reveals, b.reveals...)
+	p.reveals = append(p.reveals, cloneAll(b.reveals)...)
 	p.revealMu.Unlock()
 }
 

@@ -1,7 +1,6 @@
 package tickets
 
 import (
-	"bytes"
 	"fmt"
 
 	"golang.org/x/crypto/cryptobyte"
@@ -28,7 +27,6 @@ type Ticket struct {
 	Entry      *EntryProof
 	TripSecret [TripSecretSize]byte
 	ExitPlaza  PlazaID
-	message    []byte
 	sig        *trs.Signature
 }
 
@@ -42,8 +40,11 @@ func ticketMessage(sale SaleID, entry *EntryProof, secret *[TripSecretSize]byte,
 	})
 }
 
-// Message returns the bytes the TRS signature signs.
-func (t *Ticket) Message() []byte { return bytes.Clone(t.message) }
+// Message returns the bytes the TRS signature signs. It is computed from
+// the fields each time, so what is checked is always what is verified.
+func (t *Ticket) Message() []byte {
+	return ticketMessage(t.Sale, t.Entry, &t.TripSecret, t.ExitPlaza)
+}
 
 // Signature returns the ticket's traceable ring signature.
 func (t *Ticket) Signature() *trs.Signature { return t.sig }
@@ -51,7 +52,7 @@ func (t *Ticket) Signature() *trs.Signature { return t.sig }
 // Bytes returns the canonical encoding.
 func (t *Ticket) Bytes() []byte {
 	return buildBytes(func(b *cryptobyte.Builder) {
-		b.AddBytes(t.message)
+		b.AddBytes(t.Message())
 		b.AddUint32LengthPrefixed(func(b *cryptobyte.Builder) { b.AddBytes(t.sig.Bytes()) })
 	})
 }
@@ -68,7 +69,6 @@ func ParseTicket(b []byte) (*Ticket, error) {
 }
 
 func readTicket(s *cryptobyte.String) (*Ticket, bool) {
-	start := *s
 	var (
 		t       Ticket
 		sale    uint64
@@ -85,7 +85,6 @@ func readTicket(s *cryptobyte.String) (*Ticket, bool) {
 	if !s.CopyBytes(t.TripSecret[:]) || !s.ReadUint32(&exit) {
 		return nil, false
 	}
-	t.message = bytes.Clone(start[:len(start)-len(*s)])
 	if !readUint32Prefixed(s, &sigText) {
 		return nil, false
 	}
@@ -100,8 +99,7 @@ func readTicket(s *cryptobyte.String) (*Ticket, bool) {
 // signTicket makes the ticket for pass key priv of sale.
 func signTicket(priv *trs.PrivateKey, sale *Sale, entry *EntryProof, secret *[TripSecretSize]byte, exit PlazaID) (*Ticket, error) {
 	t := &Ticket{Sale: sale.ID, Entry: entry, TripSecret: *secret, ExitPlaza: exit}
-	t.message = ticketMessage(sale.ID, entry, secret, exit)
-	sig, err := trs.Sign(priv, sale.Tag(), t.message)
+	sig, err := trs.Sign(priv, sale.Tag(), t.Message())
 	if err != nil {
 		return nil, fmt.Errorf("tickets: signing ticket: %w", err)
 	}
