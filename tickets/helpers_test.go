@@ -1,6 +1,7 @@
 package tickets
 
 import (
+	"reflect"
 	"testing"
 	"time"
 
@@ -142,3 +143,5 @@ func (w *world) ticket(t testing.TB, i int, entry, exit PlazaID, at time.Time) *
 	}
 	return tk
 }
+
+func reflectTypeOf[T any]() reflect.Type { return reflect.TypeFor[T]() }
