@@ -226,12 +226,14 @@ func (o Outcome) String() string {
 
 // settledRequest is the ledger's memory of one settled request.
 //
-//	digest[32] || u32(plaza) || u8(outcome) || (amount[12] if outcome = Paid)
+//	digest[32] || u32(plaza) || u8(outcome)
+//	   || (amount[12] || entryCommitment[32] if outcome = Paid)
 type settledRequest struct {
 	digest  [sha256.Size]byte
 	plaza   PlazaID
 	outcome Outcome
-	fare    money.Amount // positive when Paid, zero value otherwise
+	fare    money.Amount      // positive when Paid, zero value otherwise
+	entry   [sha256.Size]byte // the paid ticket's entry commitment, when Paid
 }
 
 // settlementBatch is the single ledger record of one settlement, so that a
@@ -265,6 +267,7 @@ func (sb *settlementBatch) bytes() []byte {
 			b.AddUint8(uint8(r.outcome))
 			if r.outcome == Paid {
 				r.fare.AddTo(b)
+				b.AddBytes(r.entry[:])
 			}
 		}
 		b.AddUint32(uint32(len(sb.spent)))
@@ -310,7 +313,7 @@ func parseSettlementBatch(b []byte) (*settlementBatch, error) {
 		switch r.outcome {
 		case Paid:
 			var ok bool
-			if r.fare, ok = money.ReadAmount(&s); !ok || r.fare.Sign() <= 0 {
+			if r.fare, ok = money.ReadAmount(&s); !ok || r.fare.Sign() <= 0 || !s.CopyBytes(r.entry[:]) {
 				return nil, malformed("settlement batch fare")
 			}
 		case Rejected, Reused:

@@ -73,14 +73,15 @@ type Provider struct {
 	reveals  []*Reveal
 
 	// Settlement, guarded by settleMu.
-	settleMu      sync.Mutex
-	settleStore   *batchStore
-	settleIndex   *trs.Index
-	settled       map[[sha256.Size]byte]Outcome
-	balances      map[PlazaID]money.Amount
-	statements    []*PayoutStatement
-	nextBatch     uint64
-	nextStatement uint64
+	settleMu       sync.Mutex
+	settleStore    *batchStore
+	settleIndex    *trs.Index
+	settled        map[[sha256.Size]byte]Outcome
+	settledEntries map[[sha256.Size]byte]struct{} // entry commitments of paid tickets
+	balances       map[PlazaID]money.Amount
+	statements     []*PayoutStatement
+	nextBatch      uint64
+	nextStatement  uint64
 }
 
 // OpenProvider returns the provider that signs with key, trusts vehicle
@@ -93,15 +94,16 @@ func OpenProvider(key *ecdsa.PrivateKey, authority *ecdsa.PublicKey, l ledger.Le
 	}
 	p := &Provider{
 		key: key, authority: authority, l: l, cfg: cfg,
-		plazas:      make(map[PlazaID]*PlazaRegistration),
-		sales:       make(map[SaleID]*Sale),
-		buyers:      make(map[[trs.PublicKeySize]byte]VehicleID),
-		pending:     make(map[money.Amount][]*PurchaseRequest),
-		consumed:    make(map[[sha256.Size]byte]struct{}),
-		exitStore:   &SpentStore{l: l, kind: KindExitSpent},
-		settleStore: &batchStore{},
-		settled:     make(map[[sha256.Size]byte]Outcome),
-		balances:    make(map[PlazaID]money.Amount),
+		plazas:         make(map[PlazaID]*PlazaRegistration),
+		sales:          make(map[SaleID]*Sale),
+		buyers:         make(map[[trs.PublicKeySize]byte]VehicleID),
+		pending:        make(map[money.Amount][]*PurchaseRequest),
+		consumed:       make(map[[sha256.Size]byte]struct{}),
+		exitStore:      &SpentStore{l: l, kind: KindExitSpent},
+		settleStore:    &batchStore{},
+		settled:        make(map[[sha256.Size]byte]Outcome),
+		settledEntries: make(map[[sha256.Size]byte]struct{}),
+		balances:       make(map[PlazaID]money.Amount),
 	}
 	p.exitIndex = trs.NewIndex(p.exitStore)
 	p.settleIndex = trs.NewIndex(p.settleStore)
@@ -400,6 +402,7 @@ type Stats struct {
 	EntriesUsed, ExitSpent            int
 	Reveals                           int
 	SettledRequests, SettleSpent      int
+	PaidEntries                       int // entry commitments of paid tickets
 	Statements                        int
 	Batches                           uint64
 	Paid                              map[PlazaID]money.Amount
@@ -423,6 +426,7 @@ func (p *Provider) Stats() Stats {
 	p.revealMu.Unlock()
 	p.settleMu.Lock()
 	s.SettledRequests, s.SettleSpent = len(p.settled), p.settleStore.table.len()
+	s.PaidEntries = len(p.settledEntries)
 	s.Statements, s.Batches = len(p.statements), p.nextBatch
 	s.Paid = make(map[PlazaID]money.Amount, len(p.balances))
 	for k, v := range p.balances {

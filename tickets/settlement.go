@@ -48,6 +48,11 @@ type candidate struct {
 // paid to its plaza; a ticket whose key was already spent in settlement is
 // not paid, and if its key is revealed the reveal names the buyer.
 //
+// As at the exit, an entry proof pays for one ticket: a fresh ticket that
+// presents the entry proof of an already paid ticket is Rejected with
+// ErrEntryReused (and stays spent), so a plaza that skipped the exit check
+// cannot claim a copied entry proof.
+//
 // Settling is idempotent per request: a request already settled (in an
 // earlier batch or earlier in this one) has Outcome AlreadySettled and
 // changes nothing, so the same request never pays twice. A re-signed
@@ -93,6 +98,7 @@ func (p *Provider) Settle(reqs []*UsageRequest, now time.Time) (*Settlement, err
 
 	// Tracing, in order.
 	paid := make(map[PlazaID][]int)
+	entries := make(map[[sha256.Size]byte]bool)
 	for _, i := range todo {
 		res := &out.Results[i]
 		if res.Outcome == Rejected {
@@ -107,7 +113,15 @@ func (p *Provider) Settle(reqs []*UsageRequest, now time.Time) (*Settlement, err
 		}
 		switch tr.Kind {
 		case trs.Fresh:
-			res.Outcome, res.Fare = Paid, c.fare
+			// As at the exit: an entry proof pays for one ticket only.
+			// The ticket stays spent.
+			commit := reqs[i].Ticket.Entry.Commitment
+			if _, done := p.settledEntries[commit]; done || entries[commit] {
+				res.Outcome, res.Err = Rejected, fmt.Errorf("%w: commitment %x", ErrEntryReused, commit[:8])
+				break
+			}
+			entries[commit] = true
+			res.Outcome, res.Fare = Paid, cands[i].fare
 			paid[res.Plaza] = append(paid[res.Plaza], i)
 		case trs.Revealed:
 			rv := p.newReveal(c.sale, tr, AtSettlement, res.Plaza)
@@ -130,7 +144,11 @@ func (p *Provider) Settle(reqs []*UsageRequest, now time.Time) (*Settlement, err
 	batch.time, _ = unixTime(when)
 	for _, i := range todo {
 		r := out.Results[i]
-		batch.results = append(batch.results, settledRequest{digest: r.Request, plaza: r.Plaza, outcome: r.Outcome, fare: r.Fare})
+		sr := settledRequest{digest: r.Request, plaza: r.Plaza, outcome: r.Outcome, fare: r.Fare}
+		if r.Outcome == Paid {
+			sr.entry = reqs[i].Ticket.Entry.Commitment
+		}
+		batch.results = append(batch.results, sr)
 	}
 	sortResults(batch.results)
 	if _, err := p.l.Append(KindSettlement, batch.bytes()); err != nil {
@@ -207,6 +225,9 @@ func (p *Provider) payouts(out *Settlement, paid map[PlazaID][]int, when time.Ti
 func (p *Provider) commitBatch(b *settlementBatch, balances map[PlazaID]money.Amount) {
 	for _, r := range b.results {
 		p.settled[r.digest] = r.outcome
+		if r.outcome == Paid {
+			p.settledEntries[r.entry] = struct{}{}
+		}
 	}
 	for id, bal := range balances {
 		p.balances[id] = bal

@@ -235,3 +235,46 @@ func TestRebuildFromLedger(t *testing.T) {
 		}
 	}
 }
+
+// TestSettleRejectsCopiedEntryProof: after a ticket is paid its trip
+// secret is public. A plaza that skips the exit check and files another
+// ring member's ticket with the same entry proof is not paid for it.
+func TestSettleRejectsCopiedEntryProof(t *testing.T) {
+	w := newWorld(t, ledger.NewMemory(), 1)
+	at := day0.Add(time.Hour)
+	first, err := w.plazas[2].Exit(w.ticket(t, 0, 1, 2, at), at.Add(time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tk := first.Ticket
+	copied, err := w.passes[1].SignTicket(tk.Entry, &tk.TripSecret, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dishonest := &UsageRequest{Plaza: 2, ExitTime: first.ExitTime, Ticket: copied}
+	signRecord(w.plazas[2].key, contextUsage, dishonest.body(), &dishonest.sig)
+
+	if _, err := w.provider.Settle([]*UsageRequest{first}, day0.Add(20*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	s, err := w.provider.Settle([]*UsageRequest{dishonest}, day0.Add(21*time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := s.Results[0]; r.Outcome != Rejected || !errors.Is(r.Err, ErrEntryReused) {
+		t.Errorf("copied entry proof: %v %v", r.Outcome, r.Err)
+	}
+	// Both in one batch: the first is paid, the second refused.
+	w2 := newWorld(t, ledger.NewMemory(), 1)
+	first2, _ := w2.plazas[2].Exit(w2.ticket(t, 0, 1, 2, at), at.Add(time.Hour))
+	copied2, _ := w2.passes[1].SignTicket(first2.Ticket.Entry, &first2.Ticket.TripSecret, 2)
+	dishonest2 := &UsageRequest{Plaza: 2, ExitTime: first2.ExitTime, Ticket: copied2}
+	signRecord(w2.plazas[2].key, contextUsage, dishonest2.body(), &dishonest2.sig)
+	s2, err := w2.provider.Settle([]*UsageRequest{first2, dishonest2}, day0.Add(20*time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s2.Results[0].Outcome != Paid || s2.Results[1].Outcome != Rejected {
+		t.Errorf("one batch: %v, %v", s2.Results[0].Outcome, s2.Results[1].Outcome)
+	}
+}
