@@ -7,9 +7,10 @@
 //
 //	go run ./bench [-quick] [-o DIR]
 //
-// The full sweep (TRS n = 5…1000, ARS N = 16…4096) takes several minutes;
-// -quick measures fewer ring sizes for less time each and finishes in under
-// two minutes on two cores. Progress goes to standard error; the report goes
+// The full sweep (TRS n = 5…1000, ARS N = 16…4096, batches of 100) takes
+// two to three minutes on two cores, longer on a busy machine; -quick
+// measures fewer ring sizes, for less time each, with batches of 10, and
+// takes well under a minute. Progress goes to standard error; the report goes
 // to DIR/report.md, with the charts beside it.
 //
 // The package also holds scenario benchmarks that span packages (a toll
