@@ -32,8 +32,13 @@ import (
 
 const ctThreshold = 4.5
 
-// welch returns Welch's t statistic of a and b.
+// welch returns Welch's t statistic of a and b. If a crop leaves one class
+// with fewer than two samples the classes are separated outright, which is
+// reported as an infinite statistic.
 func welch(a, b []float64) float64 {
+	if len(a) < 2 || len(b) < 2 {
+		return math.Inf(1)
+	}
 	mean := func(x []float64) float64 {
 		s := 0.0
 		for _, v := range x {
