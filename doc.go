@@ -22,8 +22,11 @@
 //     records that need an ordinary signature: entry proofs, sale records,
 //     receipts.
 //   - [github.com/ringtrace/ringtrace/tickets]: the AnonymousTollPass toll
-//     ticket system, enforced bill collection, settlement and the
-//     hash-chained ledger they run on.
+//     ticket system (sales, entry proofs, exit checks, settlement), with
+//     [github.com/ringtrace/ringtrace/tickets/billing] for enforced bill
+//     collection, [github.com/ringtrace/ringtrace/tickets/ledger] for the
+//     append-only hash-chained ledger both run on, and
+//     [github.com/ringtrace/ringtrace/tickets/money] for amounts.
 //
 // Most users want tickets (for the whole system) or trs (for the primitive).
 //
