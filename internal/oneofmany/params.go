@@ -56,13 +56,6 @@ func (p Params) Size() int {
 	return s
 }
 
-// ProofSize returns the number of group elements and of scalars that the
-// one-out-of-many part of a proof carries for a homomorphism of width w:
-// A, B, C, D and m elements of G^w; f_{j,i} for i ≥ 1, z_A, z_C and z.
-func (p Params) ProofSize(w int) (elements, scalars int) {
-	return 4 + w*p.Digits, p.Digits*(p.Base-1) + 3
-}
-
 // digit returns the j-th base-n digit of the public index k.
 func (p Params) digit(k, j int) int {
 	for range j {
