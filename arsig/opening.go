@@ -30,8 +30,12 @@ func (o *Opening) Signer() *PublicKey { return o.signer }
 // encoding does not carry it: look it up with [Ring.IndexOf].
 func (o *Opening) Index() int { return o.index }
 
-// Bytes returns the encoding enc(vk) || encS(e) || encS(s).
+// Bytes returns the encoding enc(vk) || encS(e) || encS(s), or nil for a
+// zero-value Opening.
 func (o *Opening) Bytes() []byte {
+	if o.signer == nil {
+		return nil
+	}
 	out := make([]byte, 0, OpeningSize)
 	out = append(out, o.signer.enc[:]...)
 	out = o.e.AppendBytes(out)
