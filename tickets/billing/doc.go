@@ -52,9 +52,10 @@
 // [Book.VerifyForfeiture]. They name only the forfeiting user's records.
 //
 // The book refuses, among others: any record before the parameters; a
-// second registration of a key; an invoice for a key outside the period's
-// ring, for records of another period or already billed, or with a wrong
-// total or collector signature; a second payment; a forfeiture before the
+// registration without a proof that the registrant holds the key's private
+// key; a second registration of a key; an invoice for a key outside the
+// period's ring, for records of another period or already billed, or with a
+// wrong total or collector signature; a second payment; a forfeiture before the
 // due date, of a paid invoice, twice, or of anything but the owed amount
 // capped by the deposit; a refund of anything but the whole remaining
 // deposit, or while the deposit still secures unsettled usage. Appending the

@@ -302,3 +302,68 @@ func TestGuardsRegistryAndUsage(t *testing.T) {
 		must(t, w.users[1].Refund(tIssued+1))
 	})
 }
+
+// TestRegistrationProofOfPossession: a key is registered only with a proof
+// made with its private key, on this record and this system's parameters.
+func TestRegistrationProofOfPossession(t *testing.T) {
+	w := newWorld(t, ledger.NewMemory(), 2)
+	params := w.book.Parameters()
+	victim, err := arsig.GenerateKey()
+	must(t, err)
+	attacker, err := arsig.GenerateKey()
+	must(t, err)
+	reg := func() *Registration {
+		return &Registration{User: victim.Public(), Deposit: eurs(5000), Time: tStart}
+	}
+
+	t.Run("no proof", func(t *testing.T) {
+		_, err := w.book.Append(reg())
+		wantErr(t, err, ErrMalformed)
+	})
+	t.Run("proof by another key", func(t *testing.T) {
+		r := reg()
+		wantErr(t, r.Prove(attacker, params), arsig.ErrNotInRing)
+		// The attacker's own proof, moved onto the victim's key.
+		own := &Registration{User: attacker.Public(), Deposit: eurs(5000), Time: tStart}
+		must(t, own.Prove(attacker, params))
+		r.Proof = own.Proof
+		_, err := w.book.Append(r)
+		wantErr(t, err, ErrInvalidProof)
+	})
+	t.Run("proof for other fields", func(t *testing.T) {
+		r := reg()
+		must(t, r.Prove(victim, params))
+		r.Deposit = eurs(6000)
+		_, err := w.book.Append(r)
+		wantErr(t, err, ErrInvalidProof)
+	})
+	t.Run("proof for another system", func(t *testing.T) {
+		other := *params
+		other.Deposit = eurs(1)
+		r := reg()
+		must(t, r.Prove(victim, &other))
+		_, err := w.book.Append(r)
+		wantErr(t, err, ErrInvalidProof)
+	})
+	t.Run("replay refuses a record without a valid proof", func(t *testing.T) {
+		r := reg()
+		must(t, r.Prove(victim, params))
+		r.Time++
+		enc, err := r.MarshalBinary()
+		must(t, err)
+		l := ledger.NewMemory()
+		must(t, w.l.Scan(0, func(e ledger.Entry) error {
+			_, err := l.Append(e.Kind, e.Payload)
+			return err
+		}))
+		_, err = l.Append(TypeRegistration.Kind(), enc)
+		must(t, err)
+		_, err = Open(l)
+		wantErr(t, err, ErrLedger)
+		wantErr(t, err, ErrInvalidProof)
+	})
+	r := reg()
+	must(t, r.Prove(victim, params))
+	_, err = w.book.Append(r)
+	must(t, err)
+}

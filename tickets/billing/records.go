@@ -275,6 +275,19 @@ func (p *parser) opening(field string) *arsig.Opening {
 	return o
 }
 
+func (p *parser) ringSignature(field string) *arsig.Signature {
+	b := p.u16Prefixed(field)
+	if p.err != nil {
+		return nil
+	}
+	sig, err := arsig.ParseSignature(b)
+	if err != nil {
+		p.failErr(field, err)
+		return nil
+	}
+	return sig
+}
+
 func (p *parser) collectorSignature(field string) []byte {
 	b := p.fixed(field, ecdsa.SignatureSize)
 	if p.err != nil {

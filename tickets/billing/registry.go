@@ -1,14 +1,27 @@
 package billing
 
 import (
+	"fmt"
+
 	"golang.org/x/crypto/cryptobyte"
 
 	"github.com/ringtrace/ringtrace/arsig"
 	"github.com/ringtrace/ringtrace/tickets/money"
 )
 
+// registrationPrefix separates the message a registration's proof signs
+// from every other use of the user's key.
+const registrationPrefix = "ringtrace/billing/registration/v1\x00"
+
 // Registration adds a user's ring-signature key to the registry and locks
 // its deposit. The key joins the ring of every period opened after it.
+//
+// Proof shows that whoever registers the key holds its private key: it is
+// an arsig signature, under the ring of that key alone and the system's
+// opener key, on [Registration.Message]. Without it anyone could register
+// keys they do not hold — someone else's, or keys nobody can sign with —
+// padding rings with members that never sign. The message binds the
+// system's parameters, so a proof does not carry over to another system.
 //
 // Encoding:
 //
@@ -16,16 +29,17 @@ import (
 //	u8-prefixed user      arsig public key
 //	deposit [12]byte      amount, at least Parameters.Deposit
 //	u64 time              seconds since the Unix epoch
+//	u16-prefixed proof    arsig signature on Message(parameters)
 type Registration struct {
 	User    *arsig.PublicKey
 	Deposit money.Amount
 	Time    int64
+	Proof   *arsig.Signature
 }
 
 func (*Registration) Type() RecordType { return TypeRegistration }
 
-func (r *Registration) MarshalBinary() ([]byte, error) {
-	b := cryptobyte.NewBuilder(nil)
+func (r *Registration) addBody(b *cryptobyte.Builder) {
 	addHeader(b, TypeRegistration)
 	addUserKey(b, r.User, "registration user")
 	if !positive(r.Deposit) {
@@ -33,10 +47,74 @@ func (r *Registration) MarshalBinary() ([]byte, error) {
 	}
 	addAmount(b, r.Deposit)
 	addTime(b, r.Time, "registration time")
+}
+
+// Message returns the message the proof signs: a fixed domain prefix, the
+// encoding of the system's parameters and the record up to the proof.
+func (r *Registration) Message(params *Parameters) ([]byte, error) {
+	if params == nil {
+		return nil, ErrNotSetUp
+	}
+	pe, err := params.MarshalBinary()
+	if err != nil {
+		return nil, err
+	}
+	b := cryptobyte.NewBuilder([]byte(registrationPrefix))
+	addU16Prefixed(b, pe)
+	r.addBody(b)
 	return b.Bytes()
 }
 
-// ParseRegistration parses the encoding of a Registration record.
+// Prove sets the proof of possession, signed with key, which must be the
+// private key of r.User.
+func (r *Registration) Prove(key *arsig.PrivateKey, params *Parameters) error {
+	ring, msg, err := r.statement(params)
+	if err != nil {
+		return err
+	}
+	r.Proof, err = arsig.Sign(key, ring, params.Opener, msg)
+	return err
+}
+
+// VerifyProof checks the proof of possession against the system's
+// parameters.
+func (r *Registration) VerifyProof(params *Parameters) error {
+	ring, msg, err := r.statement(params)
+	if err == nil {
+		err = arsig.Verify(ring, params.Opener, msg, r.Proof)
+	}
+	if err != nil {
+		return fmt.Errorf("%w: %w", ErrInvalidProof, err)
+	}
+	return nil
+}
+
+// statement returns the ring and message of the proof of possession.
+func (r *Registration) statement(params *Parameters) (*arsig.Ring, []byte, error) {
+	msg, err := r.Message(params)
+	if err != nil {
+		return nil, nil, err
+	}
+	ring, err := arsig.NewRing([]*arsig.PublicKey{r.User})
+	if err != nil {
+		return nil, nil, err
+	}
+	return ring, msg, nil
+}
+
+func (r *Registration) MarshalBinary() ([]byte, error) {
+	b := cryptobyte.NewBuilder(nil)
+	r.addBody(b)
+	if r.Proof == nil {
+		b.SetError(malformed("registration", "missing proof"))
+	} else {
+		addU16Prefixed(b, r.Proof.Bytes())
+	}
+	return b.Bytes()
+}
+
+// ParseRegistration parses the encoding of a Registration record. It does
+// not verify the proof.
 func ParseRegistration(b []byte) (*Registration, error) {
 	p := newParser(b, TypeRegistration)
 	r := &Registration{}
@@ -46,6 +124,7 @@ func ParseRegistration(b []byte) (*Registration, error) {
 		p.fail("deposit must be positive")
 	}
 	r.Time = p.time("time")
+	r.Proof = p.ringSignature("proof")
 	if err := p.done(); err != nil {
 		return nil, err
 	}

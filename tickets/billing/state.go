@@ -163,6 +163,9 @@ func (s *state) checkRegistration(r *Registration) (func(), error) {
 	if len(s.accounts) >= arsig.MaxRingSize {
 		return nil, fmt.Errorf("billing: registry full (%d keys)", arsig.MaxRingSize)
 	}
+	if err := r.VerifyProof(s.params); err != nil {
+		return nil, err
+	}
 	return func() {
 		s.accounts[k] = &account{key: r.User, deposit: r.Deposit}
 		s.accountOrder = append(s.accountOrder, k)

@@ -126,13 +126,7 @@ func ParseUsage(b []byte) (*Usage, error) {
 	}
 	r.Time = p.time("time")
 	copy(r.Nonce[:], p.fixed("nonce", NonceSize))
-	if sb := p.u16Prefixed("signature"); p.err == nil {
-		sig, err := arsig.ParseSignature(sb)
-		if err != nil {
-			p.failErr("signature", err)
-		}
-		r.Signature = sig
-	}
+	r.Signature = p.ringSignature("signature")
 	if err := p.done(); err != nil {
 		return nil, err
 	}

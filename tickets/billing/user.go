@@ -35,7 +35,15 @@ func (u *User) Public() *arsig.PublicKey { return u.key.Public() }
 
 // Register appends the user's registration, locking deposit.
 func (u *User) Register(deposit money.Amount, t int64) error {
-	_, err := u.book.Append(&Registration{User: u.Public(), Deposit: deposit, Time: t})
+	params := u.book.Parameters()
+	if params == nil {
+		return ErrNotSetUp
+	}
+	r := &Registration{User: u.Public(), Deposit: deposit, Time: t}
+	if err := r.Prove(u.key, params); err != nil {
+		return err
+	}
+	_, err := u.book.Append(r)
 	return err
 }
 
