@@ -111,3 +111,41 @@ func TestUsageReveals(t *testing.T) {
 		t.Error("a stranger's opener key opened a usage record")
 	}
 }
+
+// TestProviderCannotTellUsersApart compares what the provider receives from
+// one user twice and from two users: records with the same service, amount
+// and time differ only in nonce and signature, have the same length, and
+// their signatures share no group element or scalar — nothing the provider
+// could compare to group records by signer.
+func TestProviderCannotTellUsersApart(t *testing.T) {
+	w := newWorld(t, ledger.NewMemory(), 3)
+	sign := func(i int) []byte {
+		u, err := w.users[i].Use("svc", eurs(100), tStart+7)
+		must(t, err)
+		must(t, w.provider.Accept(u))
+		enc, err := u.MarshalBinary()
+		must(t, err)
+		return enc
+	}
+	recs := [][]byte{sign(0), sign(0), sign(1)} // a, a, b
+	body := len(recs[0]) - 2 - arsig.SignatureSize(3) // before the u16-prefixed signature
+	const header = 3 // arsig signature version, base, digits
+	chunks := make(map[[32]byte]int)
+	for i, enc := range recs {
+		if len(enc) != len(recs[0]) {
+			t.Fatalf("record %d is %d bytes, record 0 is %d", i, len(enc), len(recs[0]))
+		}
+		nonceAt := body - NonceSize
+		if !bytes.Equal(enc[:nonceAt], recs[0][:nonceAt]) {
+			t.Errorf("record %d differs from record 0 before the nonce", i)
+		}
+		sig := enc[body+2+header:]
+		for j := 0; j+32 <= len(sig); j += 32 {
+			c := [32]byte(sig[j : j+32])
+			if prev, ok := chunks[c]; ok {
+				t.Errorf("records %d and %d share signature bytes at %d", prev, i, j)
+			}
+			chunks[c] = i
+		}
+	}
+}

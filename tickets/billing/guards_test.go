@@ -367,3 +367,47 @@ func TestRegistrationProofOfPossession(t *testing.T) {
 	_, err = w.book.Append(r)
 	must(t, err)
 }
+
+// TestDepositSpentOnce: two unpaid invoices of one user, together owing more
+// than the deposit, forfeit no more than the deposit between them; nothing
+// is left to refund.
+func TestDepositSpentOnce(t *testing.T) {
+	w := newWorld(t, ledger.NewMemory(), 2)
+	w.use(0, 3, 1000) // 30.00 in period 1
+	w.close()
+	_, err := w.collector.IssueInvoices(1, tIssued, tDue)
+	must(t, err)
+	first := w.invoiceFor(0)
+
+	const start2, end2 = tEnd, tEnd + 30*86400
+	_, err = w.collector.OpenPeriod(start2, end2)
+	must(t, err)
+	for j := range 3 { // 30.00 in period 2
+		u, err := w.users[0].Use("svc", eurs(1000), start2+int64(j))
+		must(t, err)
+		must(t, w.provider.Accept(u))
+	}
+	must(t, w.collector.ClosePeriod(end2))
+	_, err = w.collector.IssueInvoices(2, end2, end2+86400)
+	must(t, err)
+	second := w.invoiceFor(0)
+
+	_, err = w.collector.Forfeit(first.Digest, end2+2*86400)
+	must(t, err)
+	f := &Forfeiture{Invoice: second.Digest, User: second.Invoice.User, Amount: second.Owed, Time: end2 + 2*86400,
+		Evidence: second.Invoice.Lines}
+	_, err = w.book.Append(f)
+	wantErr(t, err, ErrExceedsDeposit)
+	f2, err := w.collector.Forfeit(second.Digest, end2+2*86400)
+	must(t, err)
+	if f2.Amount.Units() != 2000 {
+		t.Fatalf("second forfeiture took %v of the 20.00 left", f2.Amount)
+	}
+	acct, err := w.book.Account(w.users[0].Public())
+	must(t, err)
+	if acct.Deposit.Sign() != 0 {
+		t.Fatalf("deposit left: %v", acct.Deposit)
+	}
+	_, err = w.book.Append(&Refund{User: w.users[0].Public(), Amount: eurs(1), Time: end2 + 3*86400})
+	wantErr(t, err, ErrExceedsDeposit)
+}
