@@ -127,9 +127,11 @@ func TestProviderCannotTellUsersApart(t *testing.T) {
 		must(t, err)
 		return enc
 	}
-	recs := [][]byte{sign(0), sign(0), sign(1)} // a, a, b
-	body := len(recs[0]) - 2 - arsig.SignatureSize(3) // before the u16-prefixed signature
-	const header = 3 // arsig signature version, base, digits
+	// Users a, a, b; each record is its body, then a u16-prefixed
+	// signature whose first three bytes are version, base and digits.
+	recs := [][]byte{sign(0), sign(0), sign(1)}
+	body := len(recs[0]) - 2 - arsig.SignatureSize(3)
+	const header = 3
 	chunks := make(map[[32]byte]int)
 	for i, enc := range recs {
 		if len(enc) != len(recs[0]) {
