@@ -2,11 +2,10 @@ package billing
 
 import (
 	"fmt"
-	"runtime"
-	"sync"
 
 	"github.com/ringtrace/ringtrace/arsig"
 	"github.com/ringtrace/ringtrace/ecdsa"
+	"github.com/ringtrace/ringtrace/internal/parallel"
 	"github.com/ringtrace/ringtrace/tickets/money"
 )
 
@@ -83,26 +82,13 @@ func (c *Collector) Open(period uint32, us []*Usage) ([]*arsig.Opening, []error)
 		}
 		return openings, errs
 	}
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(us)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				msg, err := us[i].Message()
-				if err == nil {
-					openings[i], err = c.opener.Open(info.Ring, msg, us[i].Signature)
-				}
-				errs[i] = err
-			}
-		}()
-	}
-	for i := range us {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
+	parallel.For(len(us), func(i int) {
+		msg, err := us[i].Message()
+		if err == nil {
+			openings[i], err = c.opener.Open(info.Ring, msg, us[i].Signature)
+		}
+		errs[i] = err
+	})
 	return openings, errs
 }
 
