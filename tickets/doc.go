@@ -44,9 +44,10 @@
 // spent ([ErrEntryReused]).
 //
 // A ticket is a prepaid fixed-price pass: the fare for its (entry, exit)
-// route must not exceed the sale price, the entry must lie within the
-// sale's validity, the exit after the entry, before the validity ends and
-// within Config.MaxTrip.
+// route, in the fare table in force when it entered (at the exit and in
+// settlement alike), must not exceed the sale price, the entry must lie
+// within the sale's validity, the exit after the entry, before the
+// validity ends and within Config.MaxTrip.
 //
 // # Records
 //

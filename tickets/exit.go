@@ -20,7 +20,7 @@ func (p *Provider) checkTicket(t *Ticket, plaza PlazaID, exitTime time.Time) (*S
 	_, exitKnown := p.plazas[plaza]
 	entryReg, entryKnown := p.plazas[t.Entry.Plaza]
 	sale, saleKnown := p.sales[t.Sale]
-	fares := p.fares
+	fares := p.faresAt(t.Entry.Time)
 	p.mu.RUnlock()
 
 	switch {
@@ -37,16 +37,6 @@ func (p *Provider) checkTicket(t *Ticket, plaza PlazaID, exitTime time.Time) (*S
 	if !t.Entry.Opens(&t.TripSecret) {
 		return nil, none, fmt.Errorf("%w: trip secret does not open the entry commitment", ErrBadEntryProof)
 	}
-	if fares == nil {
-		return nil, none, fmt.Errorf("%w: no fare table published", ErrNoFare)
-	}
-	fare, ok := fares.Fare(t.Entry.Plaza, plaza)
-	if !ok {
-		return nil, none, fmt.Errorf("%w: %d→%d", ErrNoFare, t.Entry.Plaza, plaza)
-	}
-	if c, err := fare.Cmp(sale.Price); err != nil || c > 0 {
-		return nil, none, fmt.Errorf("%w: fare %v, ticket %v", ErrFareExceedsPrice, fare, sale.Price)
-	}
 	entryTime := t.Entry.Time
 	switch {
 	case entryTime.Before(sale.ValidFrom) || entryTime.After(sale.ValidUntil):
@@ -57,6 +47,16 @@ func (p *Provider) checkTicket(t *Ticket, plaza PlazaID, exitTime time.Time) (*S
 		return nil, none, fmt.Errorf("%w: ticket expired at %v", ErrExpired, sale.ValidUntil)
 	case exitTime.Sub(entryTime) > p.cfg.MaxTrip:
 		return nil, none, fmt.Errorf("%w: trip of %v exceeds %v", ErrExpired, exitTime.Sub(entryTime), p.cfg.MaxTrip)
+	}
+	if fares == nil {
+		return nil, none, fmt.Errorf("%w: no fare table in force at entry", ErrNoFare)
+	}
+	fare, ok := fares.Fare(t.Entry.Plaza, plaza)
+	if !ok {
+		return nil, none, fmt.Errorf("%w: %d→%d", ErrNoFare, t.Entry.Plaza, plaza)
+	}
+	if c, err := fare.Cmp(sale.Price); err != nil || c > 0 {
+		return nil, none, fmt.Errorf("%w: fare %v, ticket %v", ErrFareExceedsPrice, fare, sale.Price)
 	}
 	return sale, fare, nil
 }
@@ -69,12 +69,13 @@ func (p *Provider) checkTicket(t *Ticket, plaza PlazaID, exitTime time.Time) (*S
 // ring-signature work: the plazas are registered (ErrUnknownPlaza), the
 // ticket names this plaza (ErrWrongPlaza) and a published sale
 // (ErrUnknownSale), the entry plaza signed the entry proof and the trip
-// secret opens its commitment (ErrBadEntryProof), the route has a fare
-// (ErrNoFare) no higher than the ticket's price (ErrFareExceedsPrice), and
-// the times fit (ErrExpired). Then the ring signature is verified, once
-// (ErrInvalidSignature), and the spent index decides: a key that already
-// signed a different ticket of the sale is revealed, an identical ticket
-// is linked (both *ReuseError, wrapping ErrReused).
+// secret opens its commitment (ErrBadEntryProof), the times fit
+// (ErrExpired), and the route has a fare in the table in force at entry
+// (ErrNoFare) no higher than the ticket's price (ErrFareExceedsPrice).
+// Then the ring signature is verified, once (ErrInvalidSignature), and the
+// spent index decides: a key that already signed a different ticket of the
+// sale is revealed, an identical ticket is linked (both *ReuseError,
+// wrapping ErrReused).
 //
 // Entry proofs are single-use. Once a valid ticket carrying a proof has
 // been presented, its trip secret is public, and the commitment no longer

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"sort"
 	"sync"
 	"time"
 
@@ -55,7 +56,7 @@ type Provider struct {
 
 	mu        sync.RWMutex // guards the registry below
 	plazas    map[PlazaID]*PlazaRegistration
-	fares     *FareTable
+	fares     []*FareTable // every table published, by increasing Issued
 	sales     map[SaleID]*Sale
 	nextSale  SaleID
 	buyers    map[[trs.PublicKeySize]byte]VehicleID // private purchase records
@@ -124,7 +125,7 @@ func (p *Provider) replay(e ledger.Entry) error {
 	case KindFares:
 		var t *FareTable
 		if t, err = ParseFareTable(e.Payload); err == nil {
-			p.fares = t
+			p.fares = append(p.fares, t)
 		}
 	case KindPurchase:
 		var r *PurchaseRequest
@@ -206,8 +207,11 @@ func (p *Provider) Plaza(id PlazaID) (*PlazaRegistration, bool) {
 	return r.clone(), true
 }
 
-// PublishFares signs and records a fare table, which replaces any earlier
-// one. Fares must be positive, in the provider's currency, one per route.
+// PublishFares signs and records a fare table, in force from now on for
+// trips that enter from now on; trips that entered earlier keep the fares
+// in force when they entered, at the exit and in settlement. Fares must be
+// positive, in the provider's currency, one per route, and now must be
+// later than the current table's issue time.
 func (p *Provider) PublishFares(fares []Fare, now time.Time) (*FareTable, error) {
 	issued, err := normalTime(now)
 	if err != nil {
@@ -227,10 +231,13 @@ func (p *Provider) PublishFares(fares []Fare, now time.Time) (*FareTable, error)
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	if n := len(p.fares); n > 0 && !issued.After(p.fares[n-1].Issued) {
+		return nil, fmt.Errorf("tickets: fares issued at %v, not after the current table (%v)", issued, p.fares[n-1].Issued)
+	}
 	if _, err := p.l.Append(KindFares, t.Bytes()); err != nil {
 		return nil, err
 	}
-	p.fares = t
+	p.fares = append(p.fares, t)
 	return t.clone(), nil
 }
 
@@ -238,10 +245,20 @@ func (p *Provider) PublishFares(fares []Fare, now time.Time) (*FareTable, error)
 func (p *Provider) Fares() *FareTable {
 	p.mu.RLock()
 	defer p.mu.RUnlock()
-	if p.fares == nil {
+	if len(p.fares) == 0 {
 		return nil
 	}
-	return p.fares.clone()
+	return p.fares[len(p.fares)-1].clone()
+}
+
+// faresAt returns the table in force at t, the latest one issued at or
+// before t, or nil. The caller holds p.mu.
+func (p *Provider) faresAt(t time.Time) *FareTable {
+	i := sort.Search(len(p.fares), func(i int) bool { return p.fares[i].Issued.After(t) })
+	if i == 0 {
+		return nil
+	}
+	return p.fares[i-1]
 }
 
 // Purchase records a registered vehicle's order. When RingSize orders of
