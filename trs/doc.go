@@ -29,9 +29,10 @@
 //   - [Trace] (both signatures must verify under the tag) returns Revealed
 //     with the member's slot and key when one member signed two different
 //     messages, Linked when one member signed one message twice, and Indep
-//     otherwise. An honest member who signs once per tag is never Revealed.
-//     Nobody, even holding every key of a ring of n, makes n+1 pairwise
-//     Indep signatures under one tag.
+//     otherwise; in a ring of one, two signatures are always Revealed. An
+//     honest member who signs once per tag is never Revealed. Nobody, even
+//     holding every key of a ring of n, makes n+1 pairwise Indep signatures
+//     under one tag.
 //   - Keys, rings and signatures are immutable and safe for concurrent use;
 //     every parser is strict (exact lengths, canonical scalars and points, no
 //     identity keys or A1, canonical ring order) and accepted bytes re-encode

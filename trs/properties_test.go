@@ -207,14 +207,14 @@ func TestPropertyTrace(t *testing.T) {
 				res.Key.Equal(f.privs[f.slot].Public())
 		},
 		gen.IntRange(1, 8), gen.Int64()))
-	p.Property("same key, same message: Linked", prop.ForAll(
+	p.Property("same key, same message: Linked (n ≥ 2)", prop.ForAll(
 		func(n int, seed int64) bool {
 			f := newFixture(t, n, seed)
 			sig2 := testSign(t, f.rng, f.privs[f.slot], f.tag, f.msg)
 			res, err := Trace(f.tag, f.msg, f.sig, f.msg, sig2)
 			return err == nil && res.Kind == Linked && res.Index == -1 && res.Key == nil
 		},
-		gen.IntRange(1, 8), gen.Int64()))
+		gen.IntRange(2, 8), gen.Int64()))
 	p.Property("different keys: Indep, on any messages", prop.ForAll(
 		func(n int, seed int64, sameMsg bool) bool {
 			f := newFixture(t, n, seed)
@@ -240,12 +240,16 @@ func TestPropertyTrace(t *testing.T) {
 	p.TestingRun(t)
 }
 
+// TestTraceRingOfOne: spec §6, two signatures by the only member of a ring
+// of one are Revealed, on two messages and on one.
 func TestTraceRingOfOne(t *testing.T) {
 	f := newFixture(t, 1, 5)
-	sig2 := testSign(t, f.rng, f.privs[0], f.tag, []byte("other"))
-	res, err := Trace(f.tag, f.msg, f.sig, []byte("other"), sig2)
-	if err != nil || res.Kind != Revealed || res.Index != 0 || !res.Key.Equal(f.privs[0].Public()) {
-		t.Fatalf("n = 1: got %+v, %v; want Revealed at slot 0", res, err)
+	for _, m2 := range [][]byte{[]byte("other"), f.msg} {
+		sig2 := testSign(t, f.rng, f.privs[0], f.tag, m2)
+		res, err := Trace(f.tag, f.msg, f.sig, m2, sig2)
+		if err != nil || res.Kind != Revealed || res.Index != 0 || !res.Key.Equal(f.privs[0].Public()) {
+			t.Fatalf("n = 1, second message %q: got %+v, %v; want Revealed at slot 0", m2, res, err)
+		}
 	}
 }
 

@@ -14,7 +14,9 @@ const (
 	// Indep: the signatures are by different members (or, for the index,
 	// by no member whose signature is stored).
 	Indep Kind = iota + 1
-	// Linked: the same member signed the same message twice.
+	// Linked: the same member signed the same message twice. [Trace]
+	// reports it only for rings of two or more (in a ring of one it is
+	// Revealed); the index reports every replay as Linked.
 	Linked
 	// Revealed: the same member signed two different messages; the
 	// result carries the member's slot and key.
@@ -54,8 +56,10 @@ type TraceResult struct {
 // Trace verifies both signatures under tag and tells how they relate
 // (spec §6): Revealed with the signer's slot and key if one member signed
 // two different messages, Linked if one member signed the same message
-// twice, Indep otherwise. It returns an error, and no result, if either
-// signature does not verify under tag.
+// twice, Indep otherwise. In a ring of one, any two signatures are by the
+// only member and Trace returns Revealed, even on one message (spec §6).
+// It returns an error, and no result, if either signature does not verify
+// under tag.
 //
 // Past verification, Trace costs n point additions: σ_j − σ'_j =
 // Δ0 + j·Δ1 is the identity for at most one j unless Δ1 is.
@@ -69,25 +73,27 @@ func Trace(tag *Tag, msg1 []byte, sig1 *Signature, msg2 []byte, sig2 *Signature)
 	if err != nil {
 		return none, fmt.Errorf("trs: second signature: %w", err)
 	}
-	var d0, d1, d ristretto.Element
-	d0.Subtract(&v1.a0, &v2.a0)
+	// σ_j − σ'_j = Δ0 + j·Δ1 for j = 1..n; count the identities. The
+	// count is 0, 1 or n (n only when Δ0 = Δ1 = 0).
+	var d1, d ristretto.Element
+	d.Subtract(&v1.a0, &v2.a0)
 	d1.Subtract(&sig1.a1, &sig2.a1)
-	if d0.IsIdentity() == 1 && d1.IsIdentity() == 1 {
-		return TraceResult{Kind: Linked, Index: -1}, nil
-	}
-	// d = Δ0 + j·Δ1 for j = 1..n; count the identities.
+	n := len(tag.ring.keys)
 	hit, count := -1, 0
-	d.Set(&d0)
-	for j := range tag.ring.keys {
+	for j := range n {
 		d.Add(&d, &d1)
 		if d.IsIdentity() == 1 {
 			hit = j
 			count++
 		}
 	}
-	if count == 1 {
+	// In the order of spec §6: with n = 1 the one shared σ is both
+	// "exactly one entry" and "all of R", and it is Revealed.
+	switch count {
+	case 1:
 		return TraceResult{Kind: Revealed, Index: hit, Key: tag.ring.keys[hit]}, nil
+	case n:
+		return TraceResult{Kind: Linked, Index: -1}, nil
 	}
-	// count > 1 would need Δ1 = 0 and Δ0 = 0, handled above.
 	return TraceResult{Kind: Indep, Index: -1}, nil
 }
