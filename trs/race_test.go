@@ -3,6 +3,7 @@ package trs
 import (
 	"fmt"
 	"math/rand"
+	"runtime"
 	"sync"
 	"testing"
 )
@@ -103,5 +104,64 @@ func TestConcurrentIndexAndVerify(t *testing.T) {
 				t.Errorf("%s, slot %d: %d fresh results, want 1", tag.issue, k, c)
 			}
 		}
+	}
+}
+
+// yieldingStore gives up the processor on every lookup, widening the window
+// between an index's lookups and its add.
+type yieldingStore struct{ Store }
+
+func (s yieldingStore) Lookup(tag *[DigestSize]byte, fp uint64) ([]Record, error) {
+	runtime.Gosched()
+	return s.Store.Lookup(tag, fp)
+}
+
+// TestIndexOneFreshPerMember releases many goroutines at once, each
+// checking a different signature by the same member under the same tag:
+// exactly one may be Fresh, every other must reveal that member.
+func TestIndexOneFreshPerMember(t *testing.T) {
+	goroutines := 32
+	if testing.Short() {
+		goroutines = 12
+	}
+	rng := rand.New(rand.NewSource(21))
+	privs, ring := testRing(t, rng, 3)
+	tag := NewTag([]byte("one fresh"), ring)
+	accepted := make([]*Accepted, goroutines)
+	for i := range accepted {
+		msg := []byte(fmt.Sprintf("trip %d", i))
+		a, err := Accept(tag, msg, testSign(t, rng, privs[1], tag, msg))
+		if err != nil {
+			t.Fatal(err)
+		}
+		accepted[i] = a
+	}
+	idx := NewIndex(yieldingStore{NewMemoryStore()})
+	results := make([]TraceResult, goroutines)
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	for i := range goroutines {
+		wg.Go(func() {
+			<-start
+			res, err := idx.CheckAndAddAccepted(accepted[i])
+			if err != nil {
+				t.Error(err)
+			}
+			results[i] = res
+		})
+	}
+	close(start)
+	wg.Wait()
+	fresh := 0
+	for i, res := range results {
+		switch {
+		case res.Kind == Fresh:
+			fresh++
+		case res.Kind != Revealed || res.Index != 1:
+			t.Errorf("goroutine %d: %v at slot %d, want Revealed at slot 1", i, res.Kind, res.Index)
+		}
+	}
+	if fresh != 1 {
+		t.Fatalf("%d Fresh results for one member under one tag, want 1", fresh)
 	}
 }
