@@ -3,9 +3,9 @@
 package trs
 
 // Constant-time check of signing under valgrind memcheck. Run from the
-// repository root with
+// repository root with the command of the package documentation:
 //
-//	go test -tags valgrind -exec 'valgrind -q --error-exitcode=1' -run TestValgrind ./trs/
+//	GODEBUG=asyncpreemptoff=1 go test -tags valgrind -ldflags='-s=false -w=false -compressdwarf=false' -exec 'valgrind -q --error-exitcode=1 --suppressions=testdata/valgrind.supp' -run TestValgrind ./trs/
 //
 // (needs cgo, valgrind and its headers, valgrind/memcheck.h). The build tag
 // also switches on the Go runtime's valgrind support. The test marks the

@@ -73,8 +73,8 @@
 //
 //	GODEBUG=asyncpreemptoff=1 go test -tags valgrind -ldflags='-s=false -w=false -compressdwarf=false' -exec 'valgrind -q --error-exitcode=1 --suppressions=testdata/valgrind.supp' -run TestValgrind ./trs/
 //
-// The suppressions (testdata/valgrind.supp) cover three branches in
-// dependencies whose outcome is the same for every valid secret.
+// The suppressions (testdata/valgrind.supp) cover two branches in
+// filippo.io/edwards25519 whose outcome is the same for every valid secret.
 //
 // Nonces are hedged (spec §4): w and every simulated (c_j, z_j) come from
 // one stream seeded with the key, 32 bytes from crypto/rand, the tag digest

@@ -55,7 +55,8 @@ type Index struct {
 }
 
 // NewIndex returns an index over s. A nil s gets a fresh
-// [NewMemoryStore].
+// [NewMemoryStore]. The locks that make [Index.CheckAndAdd] atomic belong
+// to the Index, so give each Store to one Index only.
 func NewIndex(s Store) *Index {
 	if s == nil {
 		s = NewMemoryStore()
