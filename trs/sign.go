@@ -89,17 +89,8 @@ func sign(priv *PrivateKey, tag *Tag, msg []byte, rnd *[transcript.RandomSize]by
 	// are independent of the key and the position, so its timing is too.
 	elems := make([]ristretto.Element, 3*n)
 	sigma, a, b := elems[:n:n], elems[n:2*n:2*n], elems[2*n:]
-	sigma[0].Add(a0, &s.a1)
-	for j := 1; j < n; j++ {
-		sigma[j].Add(&sigma[j-1], &s.a1)
-	}
-	scalars := make([]*ristretto.Scalar, 2)
-	bases := []*ristretto.Element{&tag.h, nil}
-	for j := range n {
-		a[j].VarTimeDoubleScalarBaseMult(&s.c[j], &keys[j].e, &s.z[j])
-		scalars[0], scalars[1], bases[1] = &s.z[j], &s.c[j], &sigma[j]
-		b[j].VarTimeMultiScalarMult(scalars, bases)
-	}
+	sigmaChain(sigma, a0, &s.a1)
+	commitments(a, b, tag, s, sigma)
 
 	// The real commitments (w·g, w·h), computed in constant time and placed
 	// at the signer's slot by selecting over every slot.

@@ -73,10 +73,7 @@ func (r Record) Fingerprints(n int) ([]uint64, error) {
 		return nil, err
 	}
 	sigma := make([]ristretto.Element, n)
-	sigma[0].Add(a0, a1)
-	for j := 1; j < n; j++ {
-		sigma[j].Add(&sigma[j-1], a1)
-	}
+	sigmaChain(sigma, a0, a1)
 	return fingerprints(sigma), nil
 }
 

@@ -32,8 +32,7 @@ func verify(tag *Tag, msg []byte, sig *Signature) (*verified, error) {
 	if sig == nil || sig.c == nil {
 		return nil, fmt.Errorf("%w: nil signature", ErrInvalidInput)
 	}
-	keys := tag.ring.keys
-	n := len(keys)
+	n := len(tag.ring.keys)
 	// Spec §5.1: exactly n challenges and n responses. ParseSignature
 	// already guarantees len(c) == len(z), canonical scalars and a
 	// canonical, non-identity A1.
@@ -47,19 +46,10 @@ func verify(tag *Tag, msg []byte, sig *Signature) (*verified, error) {
 	elems := make([]ristretto.Element, 3*n)
 	v.sigma = elems[:n:n]
 	a, b := elems[n:2*n:2*n], elems[2*n:]
-	// σ_j = A0 + j·A1, by one addition per slot.
-	v.sigma[0].Add(&v.a0, &sig.a1)
-	for j := 1; j < n; j++ {
-		v.sigma[j].Add(&v.sigma[j-1], &sig.a1)
-	}
-	// a_j = z_j·g + c_j·Y_j, b_j = z_j·h + c_j·σ_j, Σ c_j.
-	scalars := make([]*ristretto.Scalar, 2)
-	bases := []*ristretto.Element{&tag.h, nil}
+	sigmaChain(v.sigma, &v.a0, &sig.a1)
+	commitments(a, b, tag, sig, v.sigma)
 	var sum ristretto.Scalar
 	for j := range n {
-		a[j].VarTimeDoubleScalarBaseMult(&sig.c[j], &keys[j].e, &sig.z[j])
-		scalars[0], scalars[1], bases[1] = &sig.z[j], &sig.c[j], &v.sigma[j]
-		b[j].VarTimeMultiScalarMult(scalars, bases)
 		sum.Add(&sum, &sig.c[j])
 	}
 	c := challenge(tag, msg, &v.a0, &sig.a1, elementPointers(a), elementPointers(b))
