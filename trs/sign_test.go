@@ -1,9 +1,11 @@
 package trs
 
 import (
+	"bytes"
 	"errors"
 	"math/rand"
 	"testing"
+	"testing/cryptotest"
 )
 
 func TestSignVerifySmoke(t *testing.T) {
@@ -23,5 +25,28 @@ func TestSignVerifySmoke(t *testing.T) {
 				t.Fatalf("wrong message: %v", err)
 			}
 		}
+	}
+}
+
+// TestSignIsHedged: Sign mixes fresh crypto/rand bytes into its nonces (two
+// signatures of one statement differ) and nothing else random (the same
+// random stream gives the same signature).
+func TestSignIsHedged(t *testing.T) {
+	f := newFixture(t, 4, 22)
+	sign := func() []byte {
+		sig, err := Sign(f.privs[f.slot], f.tag, f.msg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return sig.Bytes()
+	}
+	if bytes.Equal(sign(), sign()) {
+		t.Fatal("two signatures of one statement are identical")
+	}
+	cryptotest.SetGlobalRandom(t, 7)
+	first := sign()
+	cryptotest.SetGlobalRandom(t, 7)
+	if !bytes.Equal(first, sign()) {
+		t.Fatal("Sign draws randomness from somewhere other than crypto/rand")
 	}
 }
