@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ringtrace/ringtrace/internal/parallel"
 	"github.com/ringtrace/ringtrace/tickets/ledger"
 )
 
@@ -30,7 +31,7 @@ func newBenchSetup(b *testing.B, ringSize, tickets int) *benchSetup {
 	})
 	s.reqs = make([]*UsageRequest, tickets)
 	routes := [][2]PlazaID{{1, 2}, {2, 3}, {3, 1}, {1, 3}}
-	parallel(tickets, func(i int) {
+	parallel.For(tickets, func(i int) {
 		r := routes[i%len(routes)]
 		at := day0.Add(time.Hour + time.Duration(i)*time.Second)
 		trip, _ := NewTrip()

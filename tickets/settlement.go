@@ -4,12 +4,10 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
-	"runtime"
 	"slices"
-	"sync"
-	"sync/atomic"
 	"time"
 
+	"github.com/ringtrace/ringtrace/internal/parallel"
 	"github.com/ringtrace/ringtrace/tickets/money"
 	"github.com/ringtrace/ringtrace/trs"
 )
@@ -86,7 +84,7 @@ func (p *Provider) Settle(reqs []*UsageRequest, now time.Time) (*Settlement, err
 
 	// Checks and ring-signature verification, in parallel.
 	cands := make([]candidate, len(reqs))
-	parallel(len(todo), func(k int) {
+	parallel.For(len(todo), func(k int) {
 		i := todo[k]
 		c, err := p.checkRequest(reqs[i])
 		if err != nil {
@@ -255,23 +253,4 @@ func (p *Provider) applyBatch(b *settlementBatch) error {
 	}
 	p.commitBatch(b, balances)
 	return nil
-}
-
-// parallel runs f(0..n-1) on up to GOMAXPROCS goroutines.
-func parallel(n int, f func(int)) {
-	workers := min(runtime.GOMAXPROCS(0), n)
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Go(func() {
-			for {
-				i := int(next.Add(1) - 1)
-				if i >= n {
-					return
-				}
-				f(i)
-			}
-		})
-	}
-	wg.Wait()
 }
