@@ -7,6 +7,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -128,6 +130,40 @@ func TestFormat(t *testing.T) {
 	} {
 		if c.got != c.want {
 			t.Errorf("got %q, want %q", c.got, c.want)
+		}
+	}
+}
+
+// TestPaperComparison renders the report of a run at the paper's ring size
+// and checks the AnonymousTollPass figures stand beside ours with the
+// speed-up, and that the report names the machine and Go version. Both
+// sweeps of the command measure that ring size.
+func TestPaperComparison(t *testing.T) {
+	for _, sw := range []sweep{quickSweep, fullSweep} {
+		if !slices.Contains(sw.TRSSizes, paperRing) {
+			t.Errorf("the %s sweep does not measure n = %d, the paper's ring size", sw.Name, paperRing)
+		}
+	}
+	ms := func(v float64) timing { return timing{NsPerOp: v * 1e6, Samples: 5, Ops: 5} }
+	res := &results{
+		Machine: currentMachine(),
+		Sweep:   quickSweep,
+		Refs:    references{Points: 1024, T2: ms(0.03), MSM: ms(9), CTMSM: ms(14)},
+		TRS: []trsRow{{N: paperRing, Sign: ms(8.1), Verify: ms(7.9), Trace: ms(173.7), Accept: ms(8),
+			Check: ms(0.0025), Stored: paperRing - 1, Real: paperRing - 1, SigBytes: 3232, RingBytes: 1604}},
+	}
+	report := res.markdown()
+	for _, want := range []string{
+		"| ticketGEN | 81.0 ms | `trs.Sign` | 8.10 ms | ×10.0 |",
+		"| ticketVER | 79.0 ms | `trs.Verify` | 7.90 ms | ×10.0 |",
+		"| ticketTRACE | 1,737 ms | `trs.Trace` (verifies both) | 174 ms | ×10.0 |",
+		"| trace against 49 used tickets | 2.50 s |",
+		"8.60 MB / 13.0 MB",
+		runtime.Version(),
+		res.Machine.CPU,
+	} {
+		if !strings.Contains(report, want) {
+			t.Errorf("report lacks %q", want)
 		}
 	}
 }
