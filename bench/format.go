@@ -22,31 +22,29 @@ func formatNs(ns float64) string {
 	if !(ns > 0) || math.IsInf(ns, 0) {
 		return "–"
 	}
-	units := []struct {
-		scale float64
-		name  string
-	}{{1e9, "s"}, {1e6, "ms"}, {1e3, "µs"}, {1, "ns"}}
-	for _, u := range units {
-		if ns >= u.scale || u.scale == 1 {
-			return sig3(ns/u.scale) + " " + u.name
-		}
-	}
-	panic("unreachable")
+	scale, unit := timeUnit(ns)
+	return sig3(ns/scale) + " " + unit
 }
 
 // formatNsTick prints a round duration for an axis label without trailing
 // zeros: "1 ms", "10 µs", "200 ns".
 func formatNsTick(ns float64) string {
-	units := []struct {
-		scale float64
-		name  string
-	}{{1e9, "s"}, {1e6, "ms"}, {1e3, "µs"}, {1, "ns"}}
-	for _, u := range units {
-		if ns >= u.scale || u.scale == 1 {
-			return strconv.FormatFloat(ns/u.scale, 'g', 3, 64) + " " + u.name
-		}
+	scale, unit := timeUnit(ns)
+	return strconv.FormatFloat(ns/scale, 'g', 3, 64) + " " + unit
+}
+
+// timeUnit returns the largest of s, ms and µs that ns is at least one of,
+// or ns.
+func timeUnit(ns float64) (scale float64, unit string) {
+	switch {
+	case ns >= 1e9:
+		return 1e9, "s"
+	case ns >= 1e6:
+		return 1e6, "ms"
+	case ns >= 1e3:
+		return 1e3, "µs"
 	}
-	panic("unreachable")
+	return 1, "ns"
 }
 
 // formatBytesTick prints a round size for an axis label: "100 B", "10 kB".
