@@ -166,3 +166,46 @@ func TestOpeningChallengeBindsEveryInput(t *testing.T) {
 		}
 	}
 }
+
+// addToScalars returns a copy of sig with deltas[i] added to the scalar at
+// position i from the end of the encoding (0 is z_r, 1 is z_sk, 2 is z).
+func addToScalars(t *testing.T, sig *Signature, deltas map[int]*ristretto.Scalar) *Signature {
+	t.Helper()
+	b := sig.Bytes()
+	for i, d := range deltas {
+		o := len(b) - (i+1)*ristretto.ScalarSize
+		v, _ := new(ristretto.Scalar).SetCanonicalBytes(b[o : o+ristretto.ScalarSize])
+		copy(b[o:], v.Add(v, d).Bytes())
+	}
+	out, err := ParseSignature(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// TestWeightsAreIndependent: changes that cancel when checks are summed
+// with equal weights, within one signature or across two signatures of a
+// batch, are still caught.
+func TestWeightsAreIndependent(t *testing.T) {
+	const zR, z = 0, 2
+	f := newFixture(t, 9, 41)
+	delta := testScalar(f.rng)
+	negDelta := new(ristretto.Scalar).Negate(delta)
+	// z + δ and z_r − δ: both multiply g (checks 3 and 5) and pk_O
+	// (checks 4 and 6).
+	shifted := addToScalars(t, f.sig, map[int]*ristretto.Scalar{z: delta, zR: negDelta})
+	if err := Verify(f.ring, f.opener.Public(), f.msg, shifted); !errors.Is(err, ErrInvalidSignature) {
+		t.Fatalf("Verify with z + δ, z_r − δ: %v", err)
+	}
+	// z + δ in one signature and z − δ in another on the same ring.
+	sig2 := testSign(t, f.rng, f.privs[f.slot], f.ring, f.opener.Public(), f.msg)
+	errs := VerifyBatch([]BatchItem{
+		{f.ring, f.opener.Public(), f.msg, addToScalars(t, f.sig, map[int]*ristretto.Scalar{z: delta})},
+		{f.ring, f.opener.Public(), f.msg, addToScalars(t, sig2, map[int]*ristretto.Scalar{z: negDelta})},
+		{f.ring, f.opener.Public(), f.msg, f.sig},
+	})
+	if !errors.Is(errs[0], ErrInvalidSignature) || !errors.Is(errs[1], ErrInvalidSignature) || errs[2] != nil {
+		t.Fatalf("VerifyBatch with opposite errors in two signatures: %v", errs)
+	}
+}
