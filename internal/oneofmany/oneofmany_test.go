@@ -166,3 +166,67 @@ func TestCoefficients(t *testing.T) {
 type seeded struct{ rng *rand.Rand }
 
 func (s *seeded) Next() *ristretto.Scalar { return testScalar(s.rng) }
+
+// TestCommitKeyGenerators: every generator of the largest key is distinct
+// from the others, from h_c and from g (a repeated label would give a known
+// relation), keys of smaller shapes are sub-matrices of it, and the digest
+// tells shapes apart.
+func TestCommitKeyGenerators(t *testing.T) {
+	big := Key(Params{Base: MaxBase, Digits: MaxDigits})
+	seen := map[string]string{
+		string(big.H.Bytes()):                           "h_c",
+		string(ristretto.NewGeneratorElement().Bytes()): "g",
+	}
+	for idx, g := range big.G {
+		enc := string(g.Bytes())
+		if other, ok := seen[enc]; ok {
+			t.Fatalf("g_{%d,%d} equals %s", idx/MaxBase, idx%MaxBase, other)
+		}
+		seen[enc] = "another generator"
+	}
+	small := Key(Params{Base: 3, Digits: 2})
+	for j := range 2 {
+		for i := range 3 {
+			if small.G[j*3+i].Equal(big.G[j*MaxBase+i]) != 1 {
+				t.Fatalf("g_{%d,%d} depends on the shape", j, i)
+			}
+		}
+	}
+	if string(small.Digest()) == string(Key(Params{Base: 2, Digits: 3}).Digest()) {
+		t.Error("keys of different shapes have the same digest")
+	}
+}
+
+// TestTermsParallel: the chunked sum agrees with the plain one, and a
+// non-zero term in any chunk is seen.
+func TestTermsParallel(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	const size = 1200
+	for _, bad := range []int{-1, 0, size / 2, size - 1} {
+		ts := NewTerms(size)
+		sum := new(ristretto.Scalar)
+		g := ristretto.NewGeneratorElement()
+		for k := range size - 1 {
+			s := testScalar(rng)
+			sum.Subtract(sum, s)
+			if k == bad {
+				s.Add(s, new(ristretto.Scalar).SetUint64(1))
+			}
+			ts.Add(s, new(ristretto.Element).Set(g))
+		}
+		last := sum
+		if bad == size-1 {
+			last = new(ristretto.Scalar).Add(sum, new(ristretto.Scalar).SetUint64(1))
+		}
+		ts.Add(last, g)
+		want := bad < 0
+		if got := ts.VarTimeIsIdentity(); got != want {
+			t.Fatalf("bad term %d: VarTimeIsIdentity = %v", bad, got)
+		}
+		for _, workers := range []int{2, 3, 4} {
+			if got := ts.VarTimeIsIdentityParallel(workers); got != want {
+				t.Errorf("bad term %d, %d workers: VarTimeIsIdentityParallel = %v", bad, workers, got)
+			}
+		}
+	}
+}
