@@ -9,6 +9,8 @@ import (
 	"github.com/leanovate/gopter"
 	"github.com/leanovate/gopter/gen"
 	"github.com/leanovate/gopter/prop"
+
+	"github.com/ringtrace/ringtrace/internal/transcript"
 )
 
 const propertySeed = 0x6172732d7631 // "ars-v1"
@@ -108,13 +110,20 @@ func TestPropertyOpen(t *testing.T) {
 			if err != nil || VerifyOpening(f.ring, f.opener.Public(), f.msg, f.sig, parsed) != nil {
 				return false
 			}
+			// Not even the opener, running its own prover, can name another
+			// member, nor can the signer's proof be reused for one.
+			var rnd [transcript.RandomSize]byte
 			for k := range n {
 				if k == f.slot {
 					continue
 				}
-				other := &Opening{signer: f.ring.Key(k), index: k, e: o.e, s: o.s}
-				if !errors.Is(VerifyOpening(f.ring, f.opener.Public(), f.msg, f.sig, other), ErrInvalidOpening) {
-					return false
+				f.rng.Read(rnd[:])
+				framed := f.opener.prove(f.ring, f.msg, f.sig, k, &rnd)
+				reused := &Opening{signer: f.ring.Key(k), index: k, e: o.e, s: o.s}
+				for _, other := range []*Opening{framed, reused} {
+					if !errors.Is(VerifyOpening(f.ring, f.opener.Public(), f.msg, f.sig, other), ErrInvalidOpening) {
+						return false
+					}
 				}
 			}
 			return true
