@@ -2,10 +2,9 @@ package arsig
 
 import (
 	"runtime"
-	"sync"
-	"sync/atomic"
 
 	"github.com/ringtrace/ringtrace/internal/oneofmany"
+	"github.com/ringtrace/ringtrace/internal/parallel"
 	"github.com/ringtrace/ringtrace/internal/ristretto"
 )
 
@@ -36,22 +35,11 @@ type BatchItem struct {
 func VerifyBatch(items []BatchItem) []error {
 	errs := make([]error, len(items))
 	preps := make([]*prepared, len(items))
-	workers := min(runtime.GOMAXPROCS(0), len(items))
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Go(func() {
-			for {
-				i := int(next.Add(1) - 1)
-				if i >= len(items) {
-					return
-				}
-				it := &items[i]
-				preps[i], errs[i] = prepare(it.Ring, it.Opener, it.Message, it.Signature)
-			}
-		})
-	}
-	wg.Wait()
+	parallel.For(len(items), func(i int) {
+		it := &items[i]
+		preps[i], errs[i] = prepare(it.Ring, it.Opener, it.Message, it.Signature)
+	})
+	workers := runtime.GOMAXPROCS(0)
 
 	// Share the points of equal rings and equal opener keys.
 	rings := make(map[[64]byte]*Ring)
