@@ -55,11 +55,12 @@
 // registration without a proof that the registrant holds the key's private
 // key; a second registration of a key; an invoice for a key outside the
 // period's ring, for records of another period or already billed, or with a
-// wrong total or collector signature; a second payment; a forfeiture before the
-// due date, of a paid invoice, twice, or of anything but the owed amount
-// capped by the deposit; a refund of anything but the whole remaining
-// deposit, or while the deposit still secures unsettled usage. Appending the
-// exact bytes of a record already on the ledger is an idempotent retry.
+// wrong total or collector signature; a second payment; a forfeiture before
+// the due date, of a paid invoice, twice, or of anything but the owed amount
+// capped by the deposit; a refund not proved by the key's holder, of
+// anything but the whole remaining deposit, or while the deposit still
+// secures unsettled usage. Appending the exact bytes of a record already on
+// the ledger is an idempotent retry.
 //
 // The book checks an invoice's bookkeeping but not its openings when the
 // invoice is issued: that is each user's check (as it would be too costly

@@ -20,10 +20,10 @@ var (
 	ErrUnregistered = errors.New("billing: key is not registered")
 	// ErrAlreadyRegistered is returned for a second registration of a key.
 	ErrAlreadyRegistered = errors.New("billing: key already registered")
-	// ErrInvalidProof is returned for a registration whose proof of
-	// possession does not verify: it was not made with the registered
-	// key's private key, on this record and these parameters.
-	ErrInvalidProof = errors.New("billing: registration proof of possession does not verify")
+	// ErrInvalidProof is returned for a registration or refund whose proof
+	// does not verify: it was not made with the key's private key, on this
+	// record and these parameters.
+	ErrInvalidProof = errors.New("billing: proof of the key's holder does not verify")
 	// ErrDepositTooSmall is returned for a registration whose deposit is
 	// below the required one.
 	ErrDepositTooSmall = errors.New("billing: deposit below the required amount")

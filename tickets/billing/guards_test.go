@@ -108,7 +108,7 @@ func TestGuardsForfeiture(t *testing.T) {
 		wantErr(t, w.users[0].Dispute(info.Digest, 0, tDue+2), ErrAlreadyForfeited)
 	})
 	t.Run("refund of the whole original deposit", func(t *testing.T) {
-		_, err := w.book.Append(&Refund{User: w.users[0].Public(), Amount: eurs(5000), Time: tDue + 3})
+		_, err := w.book.Append(w.refund(0, eurs(5000), tDue+3))
 		wantErr(t, err, ErrExceedsDeposit)
 	})
 	t.Run("anyone verifies the evidence", func(t *testing.T) {
@@ -125,7 +125,7 @@ func TestGuardsForfeiture(t *testing.T) {
 			t.Fatalf("%+v", acct)
 		}
 		wantErr(t, w.users[0].Refund(tDue+5), ErrUnregistered)
-		_, err = w.book.Append(&Refund{User: w.users[0].Public(), Amount: eurs(0), Time: tDue + 6})
+		_, err = w.book.Append(w.refund(0, eurs(0), tDue+6))
 		wantErr(t, err, ErrUnregistered)
 	})
 }
@@ -408,6 +408,39 @@ func TestDepositSpentOnce(t *testing.T) {
 	if acct.Deposit.Sign() != 0 {
 		t.Fatalf("deposit left: %v", acct.Deposit)
 	}
-	_, err = w.book.Append(&Refund{User: w.users[0].Public(), Amount: eurs(1), Time: end2 + 3*86400})
+	_, err = w.book.Append(w.refund(0, eurs(1), end2+3*86400))
 	wantErr(t, err, ErrExceedsDeposit)
+}
+
+// TestRefundNeedsTheKey: only the holder of a key can retire it; a refund
+// proved by anyone else, or a proof moved onto other fields, is refused.
+func TestRefundNeedsTheKey(t *testing.T) {
+	w := newWorld(t, ledger.NewMemory(), 3)
+	w.close()
+	params := w.book.Parameters()
+	r := &Refund{User: w.users[0].Public(), Amount: eurs(5000), Time: tEnd + 1}
+	_, err := w.book.Append(r)
+	wantErr(t, err, ErrMalformed)
+	wantErr(t, r.Prove(w.users[1].key, params), arsig.ErrNotInRing)
+	r.Proof = w.refund(1, eurs(5000), tEnd+1).Proof
+	_, err = w.book.Append(r)
+	wantErr(t, err, ErrInvalidProof)
+	moved := w.refund(0, eurs(5000), tEnd+1)
+	moved.Time++
+	_, err = w.book.Append(moved)
+	wantErr(t, err, ErrInvalidProof)
+
+	// A registration proof is no refund proof.
+	reg := &Registration{User: w.users[0].Public(), Deposit: eurs(5000), Time: tEnd + 1}
+	must(t, reg.Prove(w.users[0].key, params))
+	r.Proof = reg.Proof
+	_, err = w.book.Append(r)
+	wantErr(t, err, ErrInvalidProof)
+
+	must(t, w.users[0].Refund(tEnd+1))
+	acct, err := w.book.Account(w.users[0].Public())
+	must(t, err)
+	if !acct.Retired {
+		t.Fatal("refund by the key's holder did not retire the key")
+	}
 }

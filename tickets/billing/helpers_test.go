@@ -93,6 +93,15 @@ func (w *world) invoiceFor(i int) InvoiceInfo {
 	return InvoiceInfo{}
 }
 
+// refund returns user i's refund of amount at time t, proved with the
+// user's key.
+func (w *world) refund(i int, amount money.Amount, t int64) *Refund {
+	w.t.Helper()
+	r := &Refund{User: w.users[i].Public(), Amount: amount, Time: t}
+	must(w.t, r.Prove(w.users[i].key, w.book.Parameters()))
+	return r
+}
+
 func must(t testing.TB, err error) {
 	t.Helper()
 	if err != nil {

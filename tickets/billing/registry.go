@@ -9,9 +9,12 @@ import (
 	"github.com/ringtrace/ringtrace/tickets/money"
 )
 
-// registrationPrefix separates the message a registration's proof signs
-// from every other use of the user's key.
-const registrationPrefix = "ringtrace/billing/registration/v1\x00"
+// Prefixes separating the messages a registration's and a refund's proofs
+// sign from each other and from every other use of the user's key.
+const (
+	registrationPrefix = "ringtrace/billing/registration/v1\x00"
+	refundPrefix       = "ringtrace/billing/refund/v1\x00"
+)
 
 // Registration adds a user's ring-signature key to the registry and locks
 // its deposit. The key joins the ring of every period opened after it.
@@ -52,65 +55,24 @@ func (r *Registration) addBody(b *cryptobyte.Builder) {
 // Message returns the message the proof signs: a fixed domain prefix, the
 // encoding of the system's parameters and the record up to the proof.
 func (r *Registration) Message(params *Parameters) ([]byte, error) {
-	if params == nil {
-		return nil, ErrNotSetUp
-	}
-	pe, err := params.MarshalBinary()
-	if err != nil {
-		return nil, err
-	}
-	b := cryptobyte.NewBuilder([]byte(registrationPrefix))
-	addU16Prefixed(b, pe)
-	r.addBody(b)
-	return b.Bytes()
+	return ownerMessage(registrationPrefix, params, r.addBody)
 }
 
 // Prove sets the proof of possession, signed with key, which must be the
 // private key of r.User.
-func (r *Registration) Prove(key *arsig.PrivateKey, params *Parameters) error {
-	ring, msg, err := r.statement(params)
-	if err != nil {
-		return err
-	}
-	r.Proof, err = arsig.Sign(key, ring, params.Opener, msg)
+func (r *Registration) Prove(key *arsig.PrivateKey, params *Parameters) (err error) {
+	r.Proof, err = proveOwner(key, r.User, params, r.Message)
 	return err
 }
 
 // VerifyProof checks the proof of possession against the system's
 // parameters.
 func (r *Registration) VerifyProof(params *Parameters) error {
-	ring, msg, err := r.statement(params)
-	if err == nil {
-		err = arsig.Verify(ring, params.Opener, msg, r.Proof)
-	}
-	if err != nil {
-		return fmt.Errorf("%w: %w", ErrInvalidProof, err)
-	}
-	return nil
-}
-
-// statement returns the ring and message of the proof of possession.
-func (r *Registration) statement(params *Parameters) (*arsig.Ring, []byte, error) {
-	msg, err := r.Message(params)
-	if err != nil {
-		return nil, nil, err
-	}
-	ring, err := arsig.NewRing([]*arsig.PublicKey{r.User})
-	if err != nil {
-		return nil, nil, err
-	}
-	return ring, msg, nil
+	return verifyOwner(r.Proof, r.User, params, r.Message)
 }
 
 func (r *Registration) MarshalBinary() ([]byte, error) {
-	b := cryptobyte.NewBuilder(nil)
-	r.addBody(b)
-	if r.Proof == nil {
-		b.SetError(malformed("registration", "missing proof"))
-	} else {
-		addU16Prefixed(b, r.Proof.Bytes())
-	}
-	return b.Bytes()
+	return marshalWithProof(r.addBody, r.Proof, "registration")
 }
 
 // ParseRegistration parses the encoding of a Registration record. It does
@@ -136,22 +98,26 @@ func ParseRegistration(b []byte) (*Registration, error) {
 // deposit still secures usage that is not settled, and for any amount but
 // the whole remainder, so a deposit is never both refunded and forfeited.
 //
+// Proof shows the key's holder asks for the refund, as for a
+// [Registration]: without it anyone could retire someone else's key.
+//
 // Encoding:
 //
 //	u8 Version || u8 TypeRefund
 //	u8-prefixed user      arsig public key
 //	amount [12]byte       the remaining deposit (may be zero)
 //	u64 time
+//	u16-prefixed proof    arsig signature on Message(parameters)
 type Refund struct {
 	User   *arsig.PublicKey
 	Amount money.Amount
 	Time   int64
+	Proof  *arsig.Signature
 }
 
 func (*Refund) Type() RecordType { return TypeRefund }
 
-func (r *Refund) MarshalBinary() ([]byte, error) {
-	b := cryptobyte.NewBuilder(nil)
+func (r *Refund) addBody(b *cryptobyte.Builder) {
 	addHeader(b, TypeRefund)
 	addUserKey(b, r.User, "refund user")
 	if r.Amount.Sign() < 0 {
@@ -159,10 +125,31 @@ func (r *Refund) MarshalBinary() ([]byte, error) {
 	}
 	addAmount(b, r.Amount)
 	addTime(b, r.Time, "refund time")
-	return b.Bytes()
 }
 
-// ParseRefund parses the encoding of a Refund record.
+// Message returns the message the proof signs, as for a Registration.
+func (r *Refund) Message(params *Parameters) ([]byte, error) {
+	return ownerMessage(refundPrefix, params, r.addBody)
+}
+
+// Prove sets the proof, signed with key, which must be the private key of
+// r.User.
+func (r *Refund) Prove(key *arsig.PrivateKey, params *Parameters) (err error) {
+	r.Proof, err = proveOwner(key, r.User, params, r.Message)
+	return err
+}
+
+// VerifyProof checks the proof against the system's parameters.
+func (r *Refund) VerifyProof(params *Parameters) error {
+	return verifyOwner(r.Proof, r.User, params, r.Message)
+}
+
+func (r *Refund) MarshalBinary() ([]byte, error) {
+	return marshalWithProof(r.addBody, r.Proof, "refund")
+}
+
+// ParseRefund parses the encoding of a Refund record. It does not verify
+// the proof.
 func ParseRefund(b []byte) (*Refund, error) {
 	p := newParser(b, TypeRefund)
 	r := &Refund{}
@@ -172,8 +159,67 @@ func ParseRefund(b []byte) (*Refund, error) {
 		p.fail("negative amount")
 	}
 	r.Time = p.time("time")
+	r.Proof = p.ringSignature("proof")
 	if err := p.done(); err != nil {
 		return nil, err
 	}
 	return r, nil
+}
+
+// ownerMessage returns prefix || u16-prefixed parameters || body.
+func ownerMessage(prefix string, params *Parameters, body func(*cryptobyte.Builder)) ([]byte, error) {
+	if params == nil {
+		return nil, ErrNotSetUp
+	}
+	pe, err := params.MarshalBinary()
+	if err != nil {
+		return nil, err
+	}
+	b := cryptobyte.NewBuilder([]byte(prefix))
+	addU16Prefixed(b, pe)
+	body(b)
+	return b.Bytes()
+}
+
+// proveOwner signs the message of a record about user with key, under the
+// ring of user alone: a proof that the record comes from the key's holder.
+func proveOwner(key *arsig.PrivateKey, user *arsig.PublicKey, params *Parameters, message func(*Parameters) ([]byte, error)) (*arsig.Signature, error) {
+	msg, err := message(params)
+	if err != nil {
+		return nil, err
+	}
+	ring, err := arsig.NewRing([]*arsig.PublicKey{user})
+	if err != nil {
+		return nil, err
+	}
+	return arsig.Sign(key, ring, params.Opener, msg)
+}
+
+// verifyOwner checks a proof made by proveOwner.
+func verifyOwner(proof *arsig.Signature, user *arsig.PublicKey, params *Parameters, message func(*Parameters) ([]byte, error)) error {
+	msg, err := message(params)
+	var ring *arsig.Ring
+	if err == nil {
+		ring, err = arsig.NewRing([]*arsig.PublicKey{user})
+	}
+	if err == nil {
+		err = arsig.Verify(ring, params.Opener, msg, proof)
+	}
+	if err != nil {
+		return fmt.Errorf("%w: %w", ErrInvalidProof, err)
+	}
+	return nil
+}
+
+// marshalWithProof encodes a record's body followed by its u16-prefixed
+// proof.
+func marshalWithProof(body func(*cryptobyte.Builder), proof *arsig.Signature, what string) ([]byte, error) {
+	b := cryptobyte.NewBuilder(nil)
+	body(b)
+	if proof == nil {
+		b.SetError(malformed(what, "missing proof"))
+	} else {
+		addU16Prefixed(b, proof.Bytes())
+	}
+	return b.Bytes()
 }

@@ -177,6 +177,9 @@ func (s *state) checkRefund(r *Refund) (func(), error) {
 	if a == nil || a.retired {
 		return nil, ErrUnregistered
 	}
+	if err := r.VerifyProof(s.params); err != nil {
+		return nil, err
+	}
 	if !sameCurrency(r.Amount, a.deposit) || cmp(r.Amount, a.deposit) != 0 {
 		return nil, fmt.Errorf("%w: refund of %v, deposit holds %v", ErrExceedsDeposit, r.Amount, a.deposit)
 	}

@@ -35,12 +35,8 @@ func (u *User) Public() *arsig.PublicKey { return u.key.Public() }
 
 // Register appends the user's registration, locking deposit.
 func (u *User) Register(deposit money.Amount, t int64) error {
-	params := u.book.Parameters()
-	if params == nil {
-		return ErrNotSetUp
-	}
 	r := &Registration{User: u.Public(), Deposit: deposit, Time: t}
-	if err := r.Prove(u.key, params); err != nil {
+	if err := r.Prove(u.key, u.book.Parameters()); err != nil {
 		return err
 	}
 	_, err := u.book.Append(r)
@@ -126,6 +122,10 @@ func (u *User) Refund(t int64) error {
 	if err != nil {
 		return err
 	}
-	_, err = u.book.Append(&Refund{User: u.Public(), Amount: a.Deposit, Time: t})
+	r := &Refund{User: u.Public(), Amount: a.Deposit, Time: t}
+	if err := r.Prove(u.key, u.book.Parameters()); err != nil {
+		return err
+	}
+	_, err = u.book.Append(r)
 	return err
 }
