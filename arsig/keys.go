@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"fmt"
 
+	"github.com/ringtrace/ringtrace/internal/keyring"
 	"github.com/ringtrace/ringtrace/internal/ristretto"
 )
 
@@ -133,8 +134,17 @@ func (k *PrivateKey) Public() *PublicKey { return k.pub }
 // ParsePublicKey decodes a [PublicKeySize]-byte member key. It rejects
 // non-canonical encodings and the identity.
 func ParsePublicKey(b []byte) (*PublicKey, error) {
+	k, err := parsePublicKey(b)
+	if err != nil {
+		return nil, fmt.Errorf("%w: public key: %w", ErrMalformed, err)
+	}
+	return k, nil
+}
+
+// parsePublicKey is ParsePublicKey with the reasons of package keyring.
+func parsePublicKey(b []byte) (*PublicKey, error) {
 	k := new(PublicKey)
-	if err := parsePoint("public key", &k.e, b); err != nil {
+	if err := keyring.ParseElement(&k.e, b); err != nil {
 		return nil, err
 	}
 	copy(k.enc[:], b)

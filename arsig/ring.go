@@ -1,13 +1,12 @@
 package arsig
 
 import (
-	"bytes"
 	"crypto/sha512"
 	"encoding/binary"
 	"fmt"
 	"slices"
-	"sort"
 
+	"github.com/ringtrace/ringtrace/internal/keyring"
 	"github.com/ringtrace/ringtrace/internal/oneofmany"
 	"github.com/ringtrace/ringtrace/internal/ristretto"
 )
@@ -42,35 +41,27 @@ const ringDST = "ringtrace-v1-ARS-ring"
 // silently dropped: a caller that produced one has a bug worth knowing
 // about.
 func NewRing(keys []*PublicKey) (*Ring, error) {
-	if len(keys) == 0 {
-		return nil, fmt.Errorf("%w: ring is empty", ErrInvalidInput)
-	}
-	if len(keys) > MaxRingSize {
-		return nil, fmt.Errorf("%w: ring has %d keys, at most %d allowed", ErrInvalidInput, len(keys), MaxRingSize)
-	}
-	sorted := slices.Clone(keys)
-	for _, k := range sorted {
-		if !k.valid() {
-			return nil, fmt.Errorf("%w: ring has a nil or zero-value key", ErrInvalidInput)
-		}
-	}
-	slices.SortFunc(sorted, func(a, b *PublicKey) int { return bytes.Compare(a.enc[:], b.enc[:]) })
-	for i := 1; i < len(sorted); i++ {
-		if sorted[i].enc == sorted[i-1].enc {
-			return nil, fmt.Errorf("%w: ring has a duplicate key", ErrInvalidInput)
-		}
+	sorted, err := keyring.Canonical(keys, MaxRingSize, encodingOf)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrInvalidInput, err)
 	}
 	return newRing(sorted), nil
 }
 
+// encodingOf returns the encoding of k, or nil for a nil key.
+func encodingOf(k *PublicKey) *keyring.Encoding {
+	if k == nil {
+		return nil
+	}
+	return &k.enc
+}
+
 func newRing(sorted []*PublicKey) *Ring {
 	r := &Ring{keys: sorted, points: make([]*ristretto.Element, len(sorted))}
-	r.enc = make([]byte, 4, RingEncodingSize(len(sorted)))
-	binary.BigEndian.PutUint32(r.enc, uint32(len(sorted)))
 	for i, k := range sorted {
 		r.points[i] = &k.e
-		r.enc = append(r.enc, k.enc[:]...)
 	}
+	r.enc = keyring.Append(make([]byte, 0, RingEncodingSize(len(sorted))), sorted, encodingOf)
 	h := sha512.New()
 	h.Write(binary.BigEndian.AppendUint64(nil, uint64(len(ringDST))))
 	h.Write([]byte(ringDST))
@@ -81,33 +72,16 @@ func newRing(sorted []*PublicKey) *Ring {
 }
 
 // RingEncodingSize returns the length of the encoding of a ring of n keys.
-func RingEncodingSize(n int) int { return 4 + n*PublicKeySize }
+func RingEncodingSize(n int) int { return keyring.EncodingSize(n) }
 
 // ParseRing decodes a ring encoded as u32be(N') || enc(vk_1) || … ||
 // enc(vk_N'). It accepts only the canonical form: 1 ≤ N' ≤ [MaxRingSize],
 // exact length, every key canonical and not the identity, keys strictly
 // increasing by encoding. It never re-sorts.
 func ParseRing(b []byte) (*Ring, error) {
-	if len(b) < 4 {
-		return nil, fmt.Errorf("%w: ring encoding is %d bytes, too short for its count", ErrMalformed, len(b))
-	}
-	n := binary.BigEndian.Uint32(b)
-	if n == 0 || n > MaxRingSize {
-		return nil, fmt.Errorf("%w: ring count %d is outside 1..%d", ErrMalformed, n, MaxRingSize)
-	}
-	if len(b) != RingEncodingSize(int(n)) {
-		return nil, fmt.Errorf("%w: ring of %d keys is %d bytes, want %d", ErrMalformed, n, len(b), RingEncodingSize(int(n)))
-	}
-	keys := make([]*PublicKey, n)
-	for i := range keys {
-		k, err := ParsePublicKey(b[4+i*PublicKeySize : 4+(i+1)*PublicKeySize])
-		if err != nil {
-			return nil, fmt.Errorf("arsig: ring key %d: %w", i, err)
-		}
-		if i > 0 && bytes.Compare(keys[i-1].enc[:], k.enc[:]) >= 0 {
-			return nil, fmt.Errorf("%w: ring keys are not sorted and distinct at slot %d", ErrMalformed, i)
-		}
-		keys[i] = k
+	keys, err := keyring.Parse(b, MaxRingSize, parsePublicKey, encodingOf)
+	if err != nil {
+		return nil, fmt.Errorf("%w: ring: %w", ErrMalformed, err)
 	}
 	return newRing(keys), nil
 }
@@ -133,12 +107,8 @@ func (r *Ring) IndexOf(k *PublicKey) (int, bool) {
 	return r.indexOfEncoding(&k.enc)
 }
 
-func (r *Ring) indexOfEncoding(enc *[PublicKeySize]byte) (int, bool) {
-	i := sort.Search(len(r.keys), func(i int) bool { return bytes.Compare(r.keys[i].enc[:], enc[:]) >= 0 })
-	if i < len(r.keys) && r.keys[i].enc == *enc {
-		return i, true
-	}
-	return -1, false
+func (r *Ring) indexOfEncoding(enc *keyring.Encoding) (int, bool) {
+	return keyring.Search(r.keys, enc, encodingOf)
 }
 
 func (r *Ring) check() error {
