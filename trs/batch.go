@@ -1,10 +1,6 @@
 package trs
 
-import (
-	"runtime"
-	"sync"
-	"sync/atomic"
-)
+import "github.com/ringtrace/ringtrace/internal/parallel"
 
 // BatchItem is one (tag, message, signature) triple for [VerifyBatch].
 type BatchItem struct {
@@ -19,21 +15,9 @@ type BatchItem struct {
 // Items are independent; they may share or differ in tags.
 func VerifyBatch(items []BatchItem) []error {
 	errs := make([]error, len(items))
-	workers := min(runtime.GOMAXPROCS(0), len(items))
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Go(func() {
-			for {
-				i := int(next.Add(1) - 1)
-				if i >= len(items) {
-					return
-				}
-				it := &items[i]
-				errs[i] = Verify(it.Tag, it.Message, it.Signature)
-			}
-		})
-	}
-	wg.Wait()
+	parallel.For(len(items), func(i int) {
+		it := &items[i]
+		errs[i] = Verify(it.Tag, it.Message, it.Signature)
+	})
 	return errs
 }

@@ -5,6 +5,7 @@ import (
 	"crypto/subtle"
 	"fmt"
 
+	"github.com/ringtrace/ringtrace/internal/keyring"
 	"github.com/ringtrace/ringtrace/internal/ristretto"
 )
 
@@ -80,18 +81,28 @@ func (k *PrivateKey) Public() *PublicKey { return k.pub }
 // ParsePublicKey decodes a [PublicKeySize]-byte public key. It rejects
 // non-canonical encodings and the identity.
 func ParsePublicKey(b []byte) (*PublicKey, error) {
-	if len(b) != PublicKeySize {
-		return nil, fmt.Errorf("%w: public key is %d bytes, want %d", ErrMalformed, len(b), PublicKeySize)
+	k, err := decodePublicKey(b)
+	if err != nil {
+		return nil, fmt.Errorf("%w: public key: %w", ErrMalformed, err)
 	}
+	return k, nil
+}
+
+func decodePublicKey(b []byte) (*PublicKey, error) {
 	k := new(PublicKey)
-	if _, err := k.e.SetCanonicalBytes(b); err != nil {
-		return nil, fmt.Errorf("%w: public key is not a canonical ristretto255 element", ErrMalformed)
-	}
-	if k.e.IsIdentity() == 1 {
-		return nil, fmt.Errorf("%w: public key is the identity", ErrMalformed)
+	if err := keyring.ParseElement(&k.e, b); err != nil {
+		return nil, err
 	}
 	copy(k.enc[:], b)
 	return k, nil
+}
+
+// encoding returns the encoding of k, or nil for a nil key.
+func (k *PublicKey) encoding() *keyring.Encoding {
+	if k == nil {
+		return nil
+	}
+	return &k.enc
 }
 
 // Bytes returns the canonical encoding of the public key.

@@ -1,11 +1,9 @@
 package trs
 
 import (
-	"bytes"
-	"encoding/binary"
 	"fmt"
-	"slices"
-	"sort"
+
+	"github.com/ringtrace/ringtrace/internal/keyring"
 )
 
 // MaxRingSize is the largest ring this package accepts.
@@ -33,31 +31,15 @@ type Ring struct {
 // since it would let its owner sign twice without being traced and a caller
 // that produced one has a bug worth knowing about.
 func NewRing(keys []*PublicKey) (*Ring, error) {
-	if len(keys) == 0 {
-		return nil, fmt.Errorf("%w: ring is empty", ErrInvalidInput)
-	}
-	if len(keys) > MaxRingSize {
-		return nil, fmt.Errorf("%w: ring has %d keys, at most %d allowed", ErrInvalidInput, len(keys), MaxRingSize)
-	}
-	sorted := slices.Clone(keys)
-	for _, k := range sorted {
-		if k == nil || k.enc == ([PublicKeySize]byte{}) {
-			// The all-zero encoding is the identity, which no parsed or
-			// generated key has: this is a nil or zero-value PublicKey.
-			return nil, fmt.Errorf("%w: ring has a nil or uninitialised key", ErrInvalidInput)
-		}
-	}
-	slices.SortFunc(sorted, func(a, b *PublicKey) int { return bytes.Compare(a.enc[:], b.enc[:]) })
-	for i := 1; i < len(sorted); i++ {
-		if sorted[i].enc == sorted[i-1].enc {
-			return nil, fmt.Errorf("%w: ring has a duplicate key", ErrInvalidInput)
-		}
+	sorted, err := keyring.Canonical(keys, MaxRingSize, (*PublicKey).encoding)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrInvalidInput, err)
 	}
 	return &Ring{keys: sorted}, nil
 }
 
 // RingEncodingSize returns the length of the encoding of a ring of n keys.
-func RingEncodingSize(n int) int { return 4 + n*PublicKeySize }
+func RingEncodingSize(n int) int { return keyring.EncodingSize(n) }
 
 // ParseRing decodes a ring encoded as u32be(n) || enc(Y_1) || … || enc(Y_n).
 // It accepts only the canonical form: 1 ≤ n ≤ [MaxRingSize], exact length,
@@ -65,39 +47,16 @@ func RingEncodingSize(n int) int { return 4 + n*PublicKeySize }
 // encoding. It never re-sorts: a ring in another order is a different
 // encoding and is rejected.
 func ParseRing(b []byte) (*Ring, error) {
-	if len(b) < 4 {
-		return nil, fmt.Errorf("%w: ring encoding is %d bytes, too short for its count", ErrMalformed, len(b))
-	}
-	n := binary.BigEndian.Uint32(b)
-	if n == 0 || n > MaxRingSize {
-		return nil, fmt.Errorf("%w: ring count %d is outside 1..%d", ErrMalformed, n, MaxRingSize)
-	}
-	if len(b) != RingEncodingSize(int(n)) {
-		return nil, fmt.Errorf("%w: ring of %d keys is %d bytes, want %d", ErrMalformed, n, len(b), RingEncodingSize(int(n)))
-	}
-	keys := make([]*PublicKey, n)
-	for i := range keys {
-		kb := b[4+i*PublicKeySize : 4+(i+1)*PublicKeySize]
-		k, err := ParsePublicKey(kb)
-		if err != nil {
-			return nil, fmt.Errorf("trs: ring key %d: %w", i, err)
-		}
-		if i > 0 && bytes.Compare(keys[i-1].enc[:], k.enc[:]) >= 0 {
-			return nil, fmt.Errorf("%w: ring keys are not sorted and distinct at slot %d", ErrMalformed, i)
-		}
-		keys[i] = k
+	keys, err := keyring.Parse(b, MaxRingSize, decodePublicKey, (*PublicKey).encoding)
+	if err != nil {
+		return nil, fmt.Errorf("%w: ring: %w", ErrMalformed, err)
 	}
 	return &Ring{keys: keys}, nil
 }
 
 // Bytes returns the canonical encoding u32be(n) || enc(Y_1) || … || enc(Y_n).
 func (r *Ring) Bytes() []byte {
-	out := make([]byte, 4, RingEncodingSize(len(r.keys)))
-	binary.BigEndian.PutUint32(out, uint32(len(r.keys)))
-	for _, k := range r.keys {
-		out = append(out, k.enc[:]...)
-	}
-	return out
+	return keyring.Append(make([]byte, 0, RingEncodingSize(len(r.keys))), r.keys, (*PublicKey).encoding)
 }
 
 // Len returns the number of keys in the ring.
@@ -114,9 +73,5 @@ func (r *Ring) IndexOf(k *PublicKey) (int, bool) {
 	if k == nil {
 		return -1, false
 	}
-	i := sort.Search(len(r.keys), func(i int) bool { return bytes.Compare(r.keys[i].enc[:], k.enc[:]) >= 0 })
-	if i < len(r.keys) && r.keys[i].enc == k.enc {
-		return i, true
-	}
-	return -1, false
+	return keyring.Search(r.keys, &k.enc, (*PublicKey).encoding)
 }

@@ -102,7 +102,7 @@ func Parse[K any](b []byte, max int, parse func([]byte) (K, error), enc func(K) 
 		return nil, fmt.Errorf("%w: %d keys, at most %d", ErrTooLarge, n, max)
 	}
 	if len(b) != EncodingSize(int(n)) {
-		return nil, fmt.Errorf("%w: a ring of %d keys is %d bytes, not %d", ErrLength, n, EncodingSize(int(n)), len(b))
+		return nil, fmt.Errorf("%w: a ring of %d keys takes %d bytes, got %d", ErrLength, n, EncodingSize(int(n)), len(b))
 	}
 	keys := make([]K, n)
 	for i := range keys {
