@@ -3,6 +3,7 @@ package oneofmany
 import (
 	"math/rand/v2"
 	"testing"
+	"testing/cryptotest"
 
 	"github.com/ringtrace/ringtrace/internal/ristretto"
 )
@@ -228,5 +229,31 @@ func TestTermsParallel(t *testing.T) {
 				t.Errorf("bad term %d, %d workers: VarTimeIsIdentityParallel = %v", bad, workers, got)
 			}
 		}
+	}
+}
+
+// TestProveNoncesBindTheStatement: with crypto/rand fixed, proving the same
+// witness for two statements that differ in one entry gives different
+// nonces (so different commitments), and the same statement gives the same.
+func TestProveNoncesBindTheStatement(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 7))
+	st, r := testStatement(rng, 9, 2, 4)
+	other := &Statement{Bases: st.Bases, List: append([][]*ristretto.Element(nil), st.List...)}
+	other.List[0] = []*ristretto.Element{testElement(rng), testElement(rng)}
+
+	prove := func(s *Statement) *Proof {
+		cryptotest.SetGlobalRandom(t, 1)
+		pf, err := Prove(3, s, 4, r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return pf
+	}
+	a, again, b := prove(st), prove(st), prove(other)
+	if a.A.Equal(again.A) != 1 {
+		t.Fatal("Prove does not take its randomness from crypto/rand")
+	}
+	if a.A.Equal(b.A) == 1 {
+		t.Fatal("two statements share the prover's nonces under a fixed random source")
 	}
 }

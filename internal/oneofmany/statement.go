@@ -2,6 +2,7 @@ package oneofmany
 
 import (
 	"crypto/rand"
+	"crypto/sha512"
 	"errors"
 
 	"github.com/ringtrace/ringtrace/internal/ristretto"
@@ -31,7 +32,10 @@ var (
 	ErrInvalidProof = errors.New("oneofmany: invalid proof")
 )
 
-const challengeDST = "ringtrace-v1-ARS-oom-challenge"
+const (
+	challengeDST = "ringtrace-v1-ARS-oom-challenge"
+	nonceDST     = "ringtrace-v1-ARS-oom-nonce"
+)
 
 func (st *Statement) check() error {
 	w := len(st.Bases)
@@ -53,11 +57,7 @@ func challenge(st *Statement, ck *CommitKey, pf *Proof) *ristretto.Scalar {
 	tr.AppendBytes("ck", ck.Digest())
 	tr.AppendUint64("n", uint64(pf.Base))
 	tr.AppendUint64("m", uint64(pf.Digits))
-	tr.AppendElements("bases", st.Bases)
-	tr.AppendUint64("len", uint64(len(st.List)))
-	for _, d := range st.List {
-		tr.AppendElements("D", d)
-	}
+	absorbStatement(tr, st)
 	tr.AppendElement("A", pf.A)
 	tr.AppendElement("B", pf.B)
 	tr.AppendElement("C", pf.C)
@@ -66,6 +66,24 @@ func challenge(st *Statement, ck *CommitKey, pf *Proof) *ristretto.Scalar {
 		tr.AppendElements("G", g)
 	}
 	return tr.Challenge()
+}
+
+func absorbStatement(tr *transcript.Transcript, st *Statement) {
+	tr.AppendElements("bases", st.Bases)
+	tr.AppendUint64("len", uint64(len(st.List)))
+	for _, d := range st.List {
+		tr.AppendElements("D", d)
+	}
+}
+
+// statementDigest is SHA-512 of the base and the encoded statement, which
+// the nonces are hedged with.
+func statementDigest(base int, st *Statement) []byte {
+	tr := transcript.New(nonceDST)
+	tr.AppendUint64("n", uint64(base))
+	absorbStatement(tr, st)
+	d := sha512.Sum512(tr.Bytes())
+	return d[:]
 }
 
 // Prove proves knowledge of r with st.List[index] = φ(r), in base n. The
@@ -84,9 +102,8 @@ func Prove(base int, st *Statement, index int, r *ristretto.Scalar) (*Proof, err
 		return nil, errStatement
 	}
 	flags := OneHot(index, p.Len)
-	// The nonces are hedged with r, which is itself secret and random in
-	// every use of this reference layer.
-	nonces := transcript.NewNonces("ringtrace-v1-ARS-oom-nonce", r, nil)
+	// Hedged nonces: r, fresh randomness and the whole statement.
+	nonces := transcript.NewNonces(nonceDST, r, statementDigest(base, st))
 	return prove(p, st, flags, r, nonces)
 }
 
