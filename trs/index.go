@@ -91,6 +91,19 @@ func (x *Index) CheckAndAdd(tag *Tag, msg []byte, sig *Signature) (TraceResult, 
 // Fresh, and only after every lookup, under the tag's lock; two calls
 // for one tag never both get Fresh for signatures by one member.
 func (x *Index) CheckAndAddAccepted(a *Accepted) (TraceResult, error) {
+	return x.check(a, true)
+}
+
+// CheckAccepted tells how a verified signature relates to everything
+// stored under its tag, like [Index.CheckAndAddAccepted], but never stores
+// it: Fresh here means independent of every stored signature, and still
+// not stored. Use it to refuse a signature for another reason without
+// spending it, while still revealing a double signer.
+func (x *Index) CheckAccepted(a *Accepted) (TraceResult, error) {
+	return x.check(a, false)
+}
+
+func (x *Index) check(a *Accepted, add bool) (TraceResult, error) {
 	none := TraceResult{Index: -1}
 	if a == nil || a.tag == nil {
 		return none, fmt.Errorf("%w: nil accepted signature", ErrInvalidInput)
@@ -129,8 +142,10 @@ func (x *Index) CheckAndAddAccepted(a *Accepted) (TraceResult, error) {
 	if linked {
 		return TraceResult{Kind: Linked, Index: -1}, nil
 	}
-	if err := x.store.Add(a.record, a.fps); err != nil {
-		return none, fmt.Errorf("trs: spent index add: %w", err)
+	if add {
+		if err := x.store.Add(a.record, a.fps); err != nil {
+			return none, fmt.Errorf("trs: spent index add: %w", err)
+		}
 	}
 	return TraceResult{Kind: Fresh, Index: -1}, nil
 }

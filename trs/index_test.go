@@ -42,6 +42,42 @@ func TestIndexKinds(t *testing.T) {
 	check(other, 4, "x", Revealed, 4)
 }
 
+// TestCheckAcceptedDoesNotStore: CheckAccepted reports like
+// CheckAndAddAccepted but leaves the store as it was.
+func TestCheckAcceptedDoesNotStore(t *testing.T) {
+	rng := rand.New(rand.NewSource(4))
+	privs, ring := testRing(t, rng, 4)
+	tag := NewTag([]byte("sale-1"), ring)
+	idx := NewIndex(NewMemoryStore())
+	accept := func(k int, msg string) *Accepted {
+		t.Helper()
+		a, err := Accept(tag, []byte(msg), testSign(t, rng, privs[k], tag, []byte(msg)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return a
+	}
+	expect := func(res TraceResult, err error, want Kind) {
+		t.Helper()
+		if err != nil || res.Kind != want {
+			t.Fatalf("got %v (%v), want %v", res.Kind, err, want)
+		}
+	}
+	first := accept(1, "m1")
+	res, err := idx.CheckAccepted(first)
+	expect(res, err, Fresh)
+	res, err = idx.CheckAccepted(first) // still not stored
+	expect(res, err, Fresh)
+	res, err = idx.CheckAndAddAccepted(accept(1, "m2")) // nothing stored: fresh
+	expect(res, err, Fresh)
+	res, err = idx.CheckAccepted(first) // now member 1 is stored
+	expect(res, err, Revealed)
+	res, err = idx.CheckAccepted(accept(2, "m1"))
+	expect(res, err, Fresh)
+	res, err = idx.CheckAndAddAccepted(accept(2, "m1")) // the check stored nothing
+	expect(res, err, Fresh)
+}
+
 func TestIndexRejectsInvalid(t *testing.T) {
 	f := newFixture(t, 3, 4)
 	idx := NewIndex(nil)
