@@ -80,8 +80,9 @@ func (p *Provider) checkTicket(t *Ticket, plaza PlazaID, exitTime time.Time) (*S
 // Entry proofs are single-use. Once a valid ticket carrying a proof has
 // been presented, its trip secret is public, and the commitment no longer
 // ties the proof to one vehicle; a later ticket presenting the same proof
-// is refused with ErrEntryReused (after the spent index has seen it, so a
-// double user is still revealed). Presentations of one proof are
+// is refused with ErrEntryReused. It is checked against the spent index
+// (so a double user is still revealed) but not spent, so a vehicle whose
+// ticket was raced to an exit keeps its pass. Presentations of one proof are
 // serialised, and the commitment is recorded as used before the ticket is
 // spent: a crash in between leaves the proof used and the ticket unspent,
 // never the reverse.
@@ -115,7 +116,14 @@ func (p *Provider) spendAtExit(acc *trs.Accepted, t *Ticket, sale *Sale, plaza P
 		p.entryMu.Unlock()
 	}
 
-	res, err := p.exitIndex.CheckAndAddAccepted(acc)
+	// A ticket presenting a used entry proof is refused, but only checked
+	// against the index, not spent: whoever raced it to an exit with the
+	// overheard secret must not use up, or later reveal, the honest pass.
+	check := p.exitIndex.CheckAndAddAccepted
+	if used {
+		check = p.exitIndex.CheckAccepted
+	}
+	res, err := check(acc)
 	if err != nil {
 		return err
 	}

@@ -157,6 +157,30 @@ func TestEntryProofSingleUse(t *testing.T) {
 	}
 }
 
+// TestRacedEntryProofKeepsThePass: someone who overhears an honest
+// vehicle's exit message and races its entry proof and trip secret to an
+// exit first gets that one exit, but the honest ticket, refused, is not
+// spent: the honest pass still pays for a later trip and is not revealed.
+func TestRacedEntryProofKeepsThePass(t *testing.T) {
+	w := newWorld(t, ledger.NewMemory(), 1)
+	at := day0.Add(time.Hour)
+	honest := w.ticket(t, 0, 1, 2, at)
+	raced, err := w.passes[1].SignTicket(honest.Entry, &honest.TripSecret, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.plazas[2].Exit(raced, at.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.plazas[2].Exit(honest, at.Add(time.Hour)); !errors.Is(err, ErrEntryReused) {
+		t.Fatalf("honest ticket after the race: %v", err)
+	}
+	next := w.ticket(t, 0, 1, 2, at.Add(2*time.Hour))
+	if _, err := w.plazas[2].Exit(next, at.Add(3*time.Hour)); err != nil {
+		t.Fatalf("the refused ticket used up the honest pass: %v", err)
+	}
+}
+
 func TestBadLengthsAndTampering(t *testing.T) {
 	w := newWorld(t, ledger.NewMemory(), 1)
 	tk := w.ticket(t, 0, 1, 2, day0.Add(time.Hour))

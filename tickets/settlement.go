@@ -48,8 +48,9 @@ type candidate struct {
 //
 // As at the exit, an entry proof pays for one ticket: a fresh ticket that
 // presents the entry proof of an already paid ticket is Rejected with
-// ErrEntryReused (and stays spent), so a plaza that skipped the exit check
-// cannot claim a copied entry proof.
+// ErrEntryReused, so a plaza that skipped the exit check cannot claim a
+// copied entry proof; that ticket is traced but not spent, so its pass
+// stays usable and a double user is still revealed.
 //
 // Settling is idempotent per request: a request already settled (in an
 // earlier batch or earlier in this one) has Outcome AlreadySettled and
@@ -103,7 +104,18 @@ func (p *Provider) Settle(reqs []*UsageRequest, now time.Time) (*Settlement, err
 			continue
 		}
 		c := cands[i]
-		tr, err := p.settleIndex.CheckAndAddAccepted(c.acc)
+		// As at the exit, an entry proof pays for one ticket only. A
+		// ticket presenting a used one is only checked against the index,
+		// not spent: its pass stays usable and a double user is still
+		// revealed.
+		commit := reqs[i].Ticket.Entry.Commitment
+		_, settled := p.settledEntries[commit]
+		entryUsed := settled || entries[commit]
+		check := p.settleIndex.CheckAndAddAccepted
+		if entryUsed {
+			check = p.settleIndex.CheckAccepted
+		}
+		tr, err := check(c.acc)
 		if err != nil {
 			// Only a store failure gets here; the batch store cannot fail.
 			p.settleStore.rollback(p.settleStore.take())
@@ -111,10 +123,7 @@ func (p *Provider) Settle(reqs []*UsageRequest, now time.Time) (*Settlement, err
 		}
 		switch tr.Kind {
 		case trs.Fresh:
-			// As at the exit: an entry proof pays for one ticket only.
-			// The ticket stays spent.
-			commit := reqs[i].Ticket.Entry.Commitment
-			if _, done := p.settledEntries[commit]; done || entries[commit] {
+			if entryUsed {
 				res.Outcome, res.Err = Rejected, fmt.Errorf("%w: commitment %x", ErrEntryReused, commit[:8])
 				break
 			}

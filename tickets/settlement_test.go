@@ -264,6 +264,19 @@ func TestSettleRejectsCopiedEntryProof(t *testing.T) {
 	if r := s.Results[0]; r.Outcome != Rejected || !errors.Is(r.Err, ErrEntryReused) {
 		t.Errorf("copied entry proof: %v %v", r.Outcome, r.Err)
 	}
+	// The refused ticket was traced but not spent: pass 1 still pays for a
+	// trip of its own, and is not revealed as a double user.
+	own, err := w.plazas[2].Exit(w.ticket(t, 1, 1, 2, at.Add(2*time.Hour)), at.Add(3*time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s3, err := w.provider.Settle([]*UsageRequest{own}, day0.Add(22*time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := s3.Results[0]; r.Outcome != Paid {
+		t.Errorf("own trip of the pass whose copied ticket was refused: %v %v", r.Outcome, r.Err)
+	}
 	// Both in one batch: the first is paid, the second refused.
 	w2 := newWorld(t, ledger.NewMemory(), 1)
 	first2, _ := w2.plazas[2].Exit(w2.ticket(t, 0, 1, 2, at), at.Add(time.Hour))
