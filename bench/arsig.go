@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 
+	"github.com/ringtrace/ringtrace/internal/parallel"
 	"github.com/ringtrace/ringtrace/arsig"
 )
 
@@ -85,7 +86,7 @@ func measureARSAt(sw sweep, n int, p *progress) (arsRow, error) {
 	p.note("ARS N=%d: signing %d signatures for the batch", n, k)
 	items := make([]arsig.BatchItem, k)
 	errs := make([]error, k)
-	parallel(k, func(i int) {
+	parallel.For(k, func(i int) {
 		m := fmt.Appendf(nil, "usage record %d: 1 call, 12 units", i)
 		s, err := arsig.Sign(privs[i%n], ring, openerPub, m)
 		items[i] = arsig.BatchItem{Ring: ring, Opener: openerPub, Message: m, Signature: s}

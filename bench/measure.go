@@ -3,8 +3,6 @@ package main
 import (
 	"runtime"
 	"slices"
-	"sync"
-	"sync/atomic"
 	"time"
 )
 
@@ -95,26 +93,6 @@ func median(sorted []float64) float64 {
 		return sorted[n/2]
 	}
 	return (sorted[n/2-1] + sorted[n/2]) / 2
-}
-
-// parallel calls f(0) … f(n−1) on GOMAXPROCS goroutines and waits for them.
-// Preparing signatures for a sweep is embarrassingly parallel; measuring is
-// not, and never goes through here.
-func parallel(n int, f func(i int)) {
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(n, runtime.GOMAXPROCS(0)) {
-		wg.Go(func() {
-			for {
-				i := int(next.Add(1) - 1)
-				if i >= n {
-					return
-				}
-				f(i)
-			}
-		})
-	}
-	wg.Wait()
 }
 
 // per divides a timing of a batch of k operations into a time per

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/ringtrace/ringtrace/internal/parallel"
 	"github.com/ringtrace/ringtrace/trs"
 )
 
@@ -179,7 +180,7 @@ func trsStoredRecords(sw sweep, m *trsMembers, tag *trs.Tag) (records []storedRe
 	real = min(n-1, sw.RealStored)
 	records = make([]storedRecord, n-1)
 	errs := make([]error, real)
-	parallel(real, func(i int) {
+	parallel.For(real, func(i int) {
 		msg := []byte(fmt.Sprintf("exit at plaza %d", i))
 		sig, err := trs.Sign(m.privs[i], tag, msg)
 		if err != nil {
