@@ -4,8 +4,8 @@ import (
 	"bytes"
 	"fmt"
 
-	"github.com/ringtrace/ringtrace/internal/parallel"
 	"github.com/ringtrace/ringtrace/arsig"
+	"github.com/ringtrace/ringtrace/internal/parallel"
 )
 
 // arsOps is the number of measurements per ARS ring size.
