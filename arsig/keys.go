@@ -1,7 +1,6 @@
 package arsig
 
 import (
-	"crypto/rand"
 	"fmt"
 
 	"github.com/ringtrace/ringtrace/internal/keyring"
@@ -56,30 +55,18 @@ type OpenerPublicKey struct {
 // randomNonZeroScalar draws a uniformly random non-zero scalar from
 // crypto/rand.
 func randomNonZeroScalar() (*ristretto.Scalar, error) {
-	var b [ristretto.UniformBytesSize]byte
-	for {
-		if _, err := rand.Read(b[:]); err != nil {
-			return nil, fmt.Errorf("arsig: reading randomness: %w", err)
-		}
-		x, _ := new(ristretto.Scalar).SetUniformBytes(b[:])
-		// Zero has probability 2^-252; loop rather than reason about it.
-		if x.IsZero() == 0 {
-			return x, nil
-		}
+	x, err := keyring.GenerateSecret()
+	if err != nil {
+		return nil, fmt.Errorf("arsig: %w", err)
 	}
+	return x, nil
 }
 
 // parseSecret decodes a canonical non-zero scalar.
 func parseSecret(what string, b []byte) (*ristretto.Scalar, error) {
-	if len(b) != ristretto.ScalarSize {
-		return nil, fmt.Errorf("%w: %s is %d bytes, want %d", ErrMalformed, what, len(b), ristretto.ScalarSize)
-	}
-	x, err := new(ristretto.Scalar).SetCanonicalBytes(b)
+	x, err := keyring.ParseSecret(b)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %s is not a canonical scalar", ErrMalformed, what)
-	}
-	if x.IsZero() == 1 {
-		return nil, fmt.Errorf("%w: %s is zero", ErrMalformed, what)
+		return nil, fmt.Errorf("%w: %s: %w", ErrMalformed, what, err)
 	}
 	return x, nil
 }

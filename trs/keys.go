@@ -1,7 +1,6 @@
 package trs
 
 import (
-	"crypto/rand"
 	"crypto/subtle"
 	"fmt"
 
@@ -35,17 +34,11 @@ type PublicKey struct {
 
 // GenerateKey returns a new private key drawn from crypto/rand.
 func GenerateKey() (*PrivateKey, error) {
-	var b [ristretto.UniformBytesSize]byte
-	for {
-		if _, err := rand.Read(b[:]); err != nil {
-			return nil, fmt.Errorf("trs: reading randomness: %w", err)
-		}
-		x, _ := new(ristretto.Scalar).SetUniformBytes(b[:])
-		// x = 0 has probability 2^-252; loop rather than reason about it.
-		if x.IsZero() == 0 {
-			return newPrivateKey(x), nil
-		}
+	x, err := keyring.GenerateSecret()
+	if err != nil {
+		return nil, fmt.Errorf("trs: %w", err)
 	}
+	return newPrivateKey(x), nil
 }
 
 func newPrivateKey(x *ristretto.Scalar) *PrivateKey {
@@ -59,15 +52,9 @@ func newPrivateKey(x *ristretto.Scalar) *PrivateKey {
 // ParsePrivateKey decodes a [PrivateKeySize]-byte private key. It rejects
 // non-canonical scalars (at or above the group order) and zero.
 func ParsePrivateKey(b []byte) (*PrivateKey, error) {
-	if len(b) != PrivateKeySize {
-		return nil, fmt.Errorf("%w: private key is %d bytes, want %d", ErrMalformed, len(b), PrivateKeySize)
-	}
-	x, err := new(ristretto.Scalar).SetCanonicalBytes(b)
+	x, err := keyring.ParseSecret(b)
 	if err != nil {
-		return nil, fmt.Errorf("%w: private key is not a canonical scalar", ErrMalformed)
-	}
-	if x.IsZero() == 1 {
-		return nil, fmt.Errorf("%w: private key is zero", ErrMalformed)
+		return nil, fmt.Errorf("%w: private key: %w", ErrMalformed, err)
 	}
 	return newPrivateKey(x), nil
 }

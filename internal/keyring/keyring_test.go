@@ -163,3 +163,34 @@ func TestParseElement(t *testing.T) {
 		t.Errorf("generator: %v", err)
 	}
 }
+
+func TestSecrets(t *testing.T) {
+	a, err := GenerateSecret()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := GenerateSecret()
+	if a.IsZero() == 1 || a.Equal(b) == 1 {
+		t.Fatal("GenerateSecret returned zero or repeated itself")
+	}
+	got, err := ParseSecret(a.Bytes())
+	if err != nil || got.Equal(a) != 1 {
+		t.Fatalf("round trip: %v", err)
+	}
+	q := []byte{0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7, 0xa2, 0xde, 0xf9, 0xde, 0x14,
+		0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10} // the group order, RFC 9496 §4
+	for name, tc := range map[string]struct {
+		b    []byte
+		want error
+	}{
+		"short":  {make([]byte, 31), ErrLength},
+		"long":   {make([]byte, 33), ErrLength},
+		"zero":   {make([]byte, 32), ErrSecretZero},
+		"q":      {q, ErrSecretNotCanonical},
+		"all ff": {bytes.Repeat([]byte{0xff}, 32), ErrSecretNotCanonical},
+	} {
+		if s, err := ParseSecret(tc.b); !errors.Is(err, tc.want) || s != nil {
+			t.Errorf("%s: got (%v, %v), want %v", name, s, err, tc.want)
+		}
+	}
+}
