@@ -141,7 +141,10 @@
 // only if it is Fresh: O(n) lookups whatever the number stored. It never
 // stores an unverified signature: [Index.CheckAndAdd] verifies, and
 // [Index.CheckAndAddAccepted] takes only an [Accepted], which only a
-// successful verification ([Accept]) produces. Checks on one tag are
+// successful verification ([Accept]) produces. [Index.CheckAccepted]
+// answers the same question without storing, for an application that
+// refuses a signature for another reason but must still reveal a double
+// signer and must not spend the refused one. Checks on one tag are
 // serialised (sharded locks keyed by the tag digest), so two concurrent
 // checks can never both get Fresh for two signatures by one member; checks
 // on different tags run in parallel.

@@ -22,7 +22,8 @@ const (
 	// result carries the member's slot and key.
 	Revealed
 	// Fresh: returned only by the index: no stored signature is by the
-	// same member, and the new one has been stored.
+	// same member; CheckAndAdd has stored the new one, CheckAccepted has
+	// not.
 	Fresh
 )
 
