@@ -7,7 +7,11 @@ import (
 )
 
 // Kind is the record type of an [Entry]. The ledger stores it but gives it
-// no meaning; each package that appends records owns a range of kinds.
+// no meaning; each package that appends records owns a range of kinds, so
+// that packages can share one ledger and skip each other's records:
+//
+//	0x0100–0x01ff  package tickets (toll: plazas, fares, sales, spent tickets, settlement)
+//	0x0b00–0x0bff  package tickets/billing (registrations, usage, invoices, receipts)
 type Kind uint16
 
 // MaxPayload is the largest payload [Ledger.Append] accepts, in bytes.
