@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"crypto/sha512"
 	"fmt"
 	"math/rand"
@@ -154,7 +155,7 @@ func fillExitSpent(tb testing.TB, l ledger.Ledger, stored int) {
 		for j := range fps {
 			fps[j] = rng.Uint64()
 		}
-		check(tb, st.Add(r, fps))
+		check(tb, st.CheckAndAdd(context.Background(), r, fps, func([]trs.Match) (bool, error) { return true, nil }))
 	}
 }
 

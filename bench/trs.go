@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/binary"
 	"fmt"
@@ -145,11 +146,11 @@ func measureTRSAt(sw sweep, n int, p *progress) (trsRow, error) {
 			for range iters {
 				s := trs.NewMemoryStore()
 				for _, r := range base {
-					fail(s.Add(r.rec, r.fps))
+					fail(s.CheckAndAdd(context.Background(), r.rec, r.fps, func([]trs.Match) (bool, error) { return true, nil }))
 				}
 				idx := trs.NewIndex(s)
 				start := time.Now()
-				res, err := idx.CheckAndAddAccepted(candidate)
+				res, err := idx.CheckAndAddAccepted(context.Background(), candidate)
 				spent += time.Since(start)
 				fail(err)
 				if err == nil && res.Kind != trs.Fresh {

@@ -1,6 +1,7 @@
 package tickets
 
 import (
+	"context"
 	"fmt"
 	"time"
 
@@ -123,7 +124,7 @@ func (p *Provider) spendAtExit(acc *trs.Accepted, t *Ticket, sale *Sale, plaza P
 	if used {
 		check = p.exitIndex.CheckAccepted
 	}
-	res, err := check(acc)
+	res, err := check(context.Background(), acc)
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 package tickets
 
 import (
+	"context"
 	"errors"
 	"path/filepath"
 	"sync"
@@ -123,7 +124,7 @@ func TestSpentStoreReplay(t *testing.T) {
 	}
 	// A fresh index over the replayed store still catches a double use.
 	tk := w.ticket(t, 1, 2, 3, at)
-	res, err := trs.NewIndex(s).CheckAndAdd(w.sales[0].Tag(), tk.Message(), tk.sig)
+	res, err := trs.NewIndex(s).CheckAndAdd(context.Background(), w.sales[0].Tag(), tk.Message(), tk.sig)
 	if err != nil || res.Kind != trs.Revealed || !res.Key.Equal(w.passes[1].Key()) {
 		t.Fatalf("replayed store: %+v, %v", res, err)
 	}

@@ -1,6 +1,7 @@
 package tickets
 
 import (
+	"context"
 	"crypto/sha256"
 	"errors"
 	"fmt"
@@ -115,7 +116,7 @@ func (p *Provider) Settle(reqs []*UsageRequest, now time.Time) (*Settlement, err
 		if entryUsed {
 			check = p.settleIndex.CheckAccepted
 		}
-		tr, err := check(c.acc)
+		tr, err := check(context.Background(), c.acc)
 		if err != nil {
 			// Only a store failure gets here; the batch store cannot fail.
 			p.settleStore.rollback(p.settleStore.take())

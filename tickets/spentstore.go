@@ -1,6 +1,7 @@
 package tickets
 
 import (
+	"context"
 	"fmt"
 	"sync"
 
@@ -21,20 +22,18 @@ type tagRecords struct {
 	byFP    map[uint64][]uint32
 }
 
-func (t *spentTable) lookup(tag *[trs.DigestSize]byte, fp uint64) []trs.Record {
+func (t *spentTable) matches(tag *[trs.DigestSize]byte, fps []uint64) []trs.Match {
 	t.mu.RLock()
 	defer t.mu.RUnlock()
 	tr := t.tags[*tag]
 	if tr == nil {
 		return nil
 	}
-	idx := tr.byFP[fp]
-	if len(idx) == 0 {
-		return nil
-	}
-	out := make([]trs.Record, len(idx))
-	for i, j := range idx {
-		out[i] = tr.records[j]
+	var out []trs.Match
+	for slot, fp := range fps {
+		for _, j := range tr.byFP[fp] {
+			out = append(out, trs.Match{Record: tr.records[j], Slot: slot})
+		}
 	}
 	return out
 }
@@ -98,6 +97,7 @@ func (t *spentTable) len() int {
 // serialises the check-and-add of one tag, so two exits presenting
 // signatures by one key cannot both be Fresh.
 type SpentStore struct {
+	mu    sync.Mutex // serialises check-and-add
 	l     ledger.Ledger
 	kind  ledger.Kind
 	table spentTable
@@ -131,16 +131,21 @@ func (s *SpentStore) replay(e ledger.Entry) error {
 	return nil
 }
 
-// Lookup returns the stored records under tag that have fingerprint fp.
-func (s *SpentStore) Lookup(tag *[trs.DigestSize]byte, fp uint64) ([]trs.Record, error) {
-	return s.table.lookup(tag, fp), nil
-}
-
-// Add appends r and its fingerprints to the ledger and then makes them
-// visible to Lookup. When it returns nil the record is durable.
-func (s *SpentStore) Add(r trs.Record, fingerprints []uint64) error {
+// CheckAndAdd implements [trs.Store]: when decide says so, it appends r and
+// its fingerprints to the ledger and then makes them visible to later
+// checks. When it returns nil the record is durable.
+func (s *SpentStore) CheckAndAdd(ctx context.Context, r trs.Record, fingerprints []uint64, decide func([]trs.Match) (bool, error)) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	if len(fingerprints) == 0 || len(fingerprints) > trs.MaxRingSize {
 		return fmt.Errorf("tickets: spent store: %d fingerprints", len(fingerprints))
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	add, err := decide(s.table.matches(&r.Tag, fingerprints))
+	if err != nil || !add {
+		return err
 	}
 	e := spentEntry{record: r, fps: fingerprints}
 	if _, err := s.l.Append(s.kind, e.bytes()); err != nil {
@@ -162,11 +167,11 @@ type batchStore struct {
 	pending []spentEntry
 }
 
-func (s *batchStore) Lookup(tag *[trs.DigestSize]byte, fp uint64) ([]trs.Record, error) {
-	return s.table.lookup(tag, fp), nil
-}
-
-func (s *batchStore) Add(r trs.Record, fingerprints []uint64) error {
+func (s *batchStore) CheckAndAdd(_ context.Context, r trs.Record, fingerprints []uint64, decide func([]trs.Match) (bool, error)) error {
+	add, err := decide(s.table.matches(&r.Tag, fingerprints))
+	if err != nil || !add {
+		return err
+	}
 	s.table.insert(r, fingerprints)
 	s.pending = append(s.pending, spentEntry{record: r, fps: fingerprints})
 	return nil

@@ -124,7 +124,7 @@ func TestNilAndForeignInputs(t *testing.T) {
 	if _, err := NewRing([]*PublicKey{new(PublicKey)}); !errors.Is(err, ErrInvalidInput) {
 		t.Error(err)
 	}
-	if _, err := new(Index).CheckAndAdd(f.tag, f.msg, f.sig); !errors.Is(err, ErrInvalidInput) {
+	if _, err := new(Index).CheckAndAdd(ctx, f.tag, f.msg, f.sig); !errors.Is(err, ErrInvalidInput) {
 		t.Error(err)
 	}
 	if _, err := Sign(f.privs[0], NewTag(nil, new(Ring)), nil); !errors.Is(err, ErrNotInRing) {

@@ -125,11 +125,14 @@ func fillSynthetic(tb testing.TB, s Store, rng *rand.Rand, n, stored int) {
 		for j := range fps {
 			fps[j] = rng.Uint64()
 		}
-		if err := s.Add(r, fps); err != nil {
+		if err := s.CheckAndAdd(ctx, r, fps, addAlways); err != nil {
 			tb.Fatal(err)
 		}
 	}
 }
+
+// addAlways is a decide function that stores whatever it is given.
+func addAlways([]Match) (bool, error) { return true, nil }
 
 // dropTag removes every record of tag from a memory store; benchmarks use
 // it to reuse a small pool of real signatures.
@@ -180,7 +183,7 @@ func BenchmarkIndex(b *testing.B) {
 			b.ReportAllocs()
 			i := 0
 			for b.Loop() {
-				res, err := idx.CheckAndAddAccepted(pool[i])
+				res, err := idx.CheckAndAddAccepted(ctx, pool[i])
 				if err != nil || res.Kind != Fresh {
 					b.Fatal(res, err)
 				}

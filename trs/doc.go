@@ -134,27 +134,27 @@
 //
 //	fp_j = LE64(enc(2·σ_j)[0:8]) XOR (j · 0x9e3779b97f4a7c15 mod 2^64)
 //
-// (j 1-based, enc(2·σ_j) from the same batch doubled encoding). A check looks
-// up the n fingerprints of the new signature, confirms every hit exactly by
-// recomputing σ'_j = A0' + j·A1' from the stored record (so a fingerprint
-// collision never produces Linked or Revealed), and stores the signature
-// only if it is Fresh: O(n) lookups whatever the number stored. It never
-// stores an unverified signature: [Index.CheckAndAdd] verifies, and
+// (j 1-based, enc(2·σ_j) from the same batch doubled encoding). A check hands
+// the store the new signature's record and fingerprints in one
+// [Store.CheckAndAdd] call; the store returns the stored records that share
+// a fingerprint, the index confirms every candidate exactly by recomputing
+// σ'_j = A0' + j·A1' (so a fingerprint collision never produces Linked or
+// Revealed), and the store adds the signature only if it is Fresh, atomically
+// with the lookup: O(n) work whatever the number stored. It never stores an
+// unverified signature: [Index.CheckAndAdd] verifies, and
 // [Index.CheckAndAddAccepted] takes only an [Accepted], which only a
 // successful verification ([Accept]) produces. [Index.CheckAccepted]
 // answers the same question without storing, for an application that
 // refuses a signature for another reason but must still reveal a double
-// signer and must not spend the refused one. Checks on one tag are
-// serialised (sharded locks keyed by the tag digest), so two concurrent
-// checks can never both get Fresh for two signatures by one member; checks
-// on different tags run in parallel.
+// signer and must not spend the refused one. The store makes a check and
+// its add atomic per tag — [NewMemoryStore] within a process, a database
+// store across processes — so two concurrent checks can never both get
+// Fresh for two signatures by one member.
 //
-// Storage sits behind the two-method [Store] interface, so an application
-// can persist it (records encode with [Record.Bytes], and
-// [Record.Fingerprints] rebuilds the lookup table on replay).
-// [NewMemoryStore] keeps 64 bytes per record plus one Go map entry
-// (fingerprint → record number) per position: about 1.5 KiB per stored
-// signature at n = 50, as BenchmarkIndex measures (B/sig). A tag of n
-// members holds at most n stored signatures, since any n+1 valid ones
+// The record layout and the fingerprint formula are a persisted contract,
+// versioned as [StoreFormat]. [NewMemoryStore] keeps 64 bytes per record plus
+// one Go map entry (fingerprint → record number) per position: about 1.5 KiB
+// per stored signature at n = 50, as BenchmarkIndex measures (B/sig). A tag
+// of n members holds at most n stored signatures, since any n+1 valid ones
 // include two by one member.
 package trs

@@ -1,6 +1,7 @@
 package trs_test
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/ringtrace/ringtrace/trs"
@@ -68,16 +69,17 @@ func ExampleIndex() {
 	privs, ring := newRing(4)
 	tag := trs.NewTag([]byte("sale-9"), ring)
 	spent := trs.NewIndex(trs.NewMemoryStore())
+	ctx := context.Background()
 
 	ticket, _ := trs.Sign(privs[0], tag, []byte("exit 1"))
-	res, _ := spent.CheckAndAdd(tag, []byte("exit 1"), ticket)
+	res, _ := spent.CheckAndAdd(ctx, tag, []byte("exit 1"), ticket)
 	fmt.Println("first use:", res.Kind)
 
-	res, _ = spent.CheckAndAdd(tag, []byte("exit 1"), ticket)
+	res, _ = spent.CheckAndAdd(ctx, tag, []byte("exit 1"), ticket)
 	fmt.Println("replay:", res.Kind)
 
 	again, _ := trs.Sign(privs[0], tag, []byte("exit 2"))
-	res, _ = spent.CheckAndAdd(tag, []byte("exit 2"), again)
+	res, _ = spent.CheckAndAdd(ctx, tag, []byte("exit 2"), again)
 	fmt.Println("second use:", res.Kind, res.Key.Equal(privs[0].Public()))
 	// Output:
 	// first use: fresh

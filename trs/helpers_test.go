@@ -1,12 +1,16 @@
 package trs
 
 import (
+	"context"
 	"math/rand"
 	"testing"
 
 	"github.com/ringtrace/ringtrace/internal/ristretto"
 	"github.com/ringtrace/ringtrace/internal/transcript"
 )
+
+// ctx is the context of every index call in the tests.
+var ctx = context.Background()
 
 // testKey derives a private key from a deterministic source.
 func testKey(rng *rand.Rand) *PrivateKey {

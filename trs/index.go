@@ -1,9 +1,9 @@
 package trs
 
 import (
+	"context"
 	"errors"
 	"fmt"
-	"sync"
 
 	"github.com/ringtrace/ringtrace/internal/ristretto"
 )
@@ -41,22 +41,18 @@ func (a *Accepted) Tag() *Tag { return a.tag }
 // Record returns what an index stores of the signature.
 func (a *Accepted) Record() Record { return a.record }
 
-// indexShards is the number of locks an Index spreads tags over.
-const indexShards = 256
-
 // Index is a spent-signature index: it remembers accepted signatures per
 // tag and tells, for a new one, whether its signer already signed under
-// the tag (spec §8). A check costs n store lookups and, when fresh, one
-// store addition, however many signatures are stored. It is safe for
-// concurrent use.
+// the tag (spec §8). A check is one [Store.CheckAndAdd] call, whatever the
+// ring size and however many signatures are stored. It is safe for
+// concurrent use, and as atomic as its store: several processes sharing
+// one store (a database) never both get Fresh for signatures by one member.
 type Index struct {
 	store Store
-	locks [indexShards]sync.Mutex
 }
 
 // NewIndex returns an index over s. A nil s gets a fresh
-// [NewMemoryStore]. The locks that make [Index.CheckAndAdd] atomic belong
-// to the Index, so give each Store to one Index only.
+// [NewMemoryStore].
 func NewIndex(s Store) *Index {
 	if s == nil {
 		s = NewMemoryStore()
@@ -65,87 +61,91 @@ func NewIndex(s Store) *Index {
 }
 
 // CheckAndAdd verifies sig on msg under tag and checks it against every
-// signature stored under tag, atomically with respect to other calls on
-// this Index: Revealed (with the slot and key of the member who signed a
-// stored signature and this one on different messages), Linked (the same
+// signature stored under tag, atomically with respect to other checks on
+// the same store: Revealed (with the slot and key of the member who signed
+// a stored signature and this one on different messages), Linked (the same
 // member on the same message is already stored), or Fresh, in which case
 // it has stored the signature. An invalid signature is an error and is
 // never stored.
-func (x *Index) CheckAndAdd(tag *Tag, msg []byte, sig *Signature) (TraceResult, error) {
+func (x *Index) CheckAndAdd(ctx context.Context, tag *Tag, msg []byte, sig *Signature) (TraceResult, error) {
 	a, err := Accept(tag, msg, sig)
 	if err != nil {
 		return TraceResult{Index: -1}, err
 	}
-	return x.CheckAndAddAccepted(a)
+	return x.CheckAndAddAccepted(ctx, a)
 }
 
 // CheckAndAddAccepted is [Index.CheckAndAdd] for a signature already
 // verified by [Accept]; verification can then run in parallel, outside
-// the index's locks.
+// the store's critical section.
 //
-// For every position j it asks the store for the records with the same
-// fingerprint and confirms each exactly: equal A0 and A1 is Linked, an
-// equal σ_j = A0' + j·A1' is Revealed. A fingerprint collision therefore
-// costs a scalar multiplication, never a wrong answer. Revealed takes
-// precedence over Linked. The store is only written when the result is
-// Fresh, and only after every lookup, under the tag's lock; two calls
-// for one tag never both get Fresh for signatures by one member.
-func (x *Index) CheckAndAddAccepted(a *Accepted) (TraceResult, error) {
-	return x.check(a, true)
+// Every candidate the store returns is confirmed exactly: equal A0 and A1
+// is Linked, an equal σ_j = A0' + j·A1' at the matched slot is Revealed. A
+// fingerprint collision therefore costs a scalar multiplication, never a
+// wrong answer. Revealed takes precedence over Linked. The store is only
+// written when the result is Fresh.
+func (x *Index) CheckAndAddAccepted(ctx context.Context, a *Accepted) (TraceResult, error) {
+	return x.check(ctx, a, true)
 }
 
 // CheckAccepted tells how a verified signature relates to everything
 // stored under its tag, like [Index.CheckAndAddAccepted], but never stores
 // it: Fresh here means independent of every stored signature, and still
 // not stored. Use it to refuse a signature for another reason without
-// spending it, while still revealing a double signer.
-func (x *Index) CheckAccepted(a *Accepted) (TraceResult, error) {
-	return x.check(a, false)
+// spending it, while still revealing a double signer, or to ask whether
+// exactly this signature was stored (Linked).
+func (x *Index) CheckAccepted(ctx context.Context, a *Accepted) (TraceResult, error) {
+	return x.check(ctx, a, false)
 }
 
-func (x *Index) check(a *Accepted, add bool) (TraceResult, error) {
+func (x *Index) check(ctx context.Context, a *Accepted, add bool) (TraceResult, error) {
 	none := TraceResult{Index: -1}
 	if a == nil || a.tag == nil {
 		return none, fmt.Errorf("%w: nil accepted signature", ErrInvalidInput)
 	}
-	if x.store == nil {
+	if x == nil || x.store == nil {
 		return none, fmt.Errorf("%w: index not made by NewIndex", ErrInvalidInput)
 	}
-	mu := &x.locks[int(a.record.Tag[1])%indexShards]
-	mu.Lock()
-	defer mu.Unlock()
-
-	linked := false
-	for j, fp := range a.fps {
-		recs, err := x.store.Lookup(&a.record.Tag, fp)
-		if err != nil {
-			return none, fmt.Errorf("trs: spent index lookup: %w", err)
+	if ctx == nil {
+		return none, fmt.Errorf("%w: nil context", ErrInvalidInput)
+	}
+	var res TraceResult
+	decide := func(matches []Match) (bool, error) {
+		var err error
+		res, err = a.classify(matches)
+		return add && err == nil && res.Kind == Fresh, err
+	}
+	if err := x.store.CheckAndAdd(ctx, a.record, a.fps, decide); err != nil {
+		if errors.Is(err, errBadStoredRecord) {
+			return none, err
 		}
-		for i := range recs {
-			r := &recs[i]
-			if r.Tag != a.record.Tag {
-				continue
-			}
-			if r.A0 == a.record.A0 && r.A1 == a.record.A1 {
-				linked = true
-				continue
-			}
-			same, err := sameSigmaAt(r, j, &a.sigma[j])
-			if err != nil {
-				return none, err
-			}
-			if same {
-				return TraceResult{Kind: Revealed, Index: j, Key: a.tag.ring.keys[j]}, nil
-			}
+		return none, fmt.Errorf("trs: spent index store: %w", err)
+	}
+	return res, nil
+}
+
+// classify confirms the store's candidates against a.
+func (a *Accepted) classify(matches []Match) (TraceResult, error) {
+	linked := false
+	for i := range matches {
+		m := &matches[i]
+		if m.Record.Tag != a.record.Tag || m.Slot < 0 || m.Slot >= len(a.sigma) {
+			continue
+		}
+		if m.Record.A0 == a.record.A0 && m.Record.A1 == a.record.A1 {
+			linked = true
+			continue
+		}
+		same, err := sameSigmaAt(&m.Record, m.Slot, &a.sigma[m.Slot])
+		if err != nil {
+			return TraceResult{Index: -1}, fmt.Errorf("%w: %w", errBadStoredRecord, err)
+		}
+		if same {
+			return TraceResult{Kind: Revealed, Index: m.Slot, Key: a.tag.ring.keys[m.Slot]}, nil
 		}
 	}
 	if linked {
 		return TraceResult{Kind: Linked, Index: -1}, nil
-	}
-	if add {
-		if err := x.store.Add(a.record, a.fps); err != nil {
-			return none, fmt.Errorf("trs: spent index add: %w", err)
-		}
 	}
 	return TraceResult{Kind: Fresh, Index: -1}, nil
 }
@@ -157,7 +157,7 @@ var errBadStoredRecord = errors.New("trs: spent index store returned a malformed
 func sameSigmaAt(r *Record, j int, sigma *ristretto.Element) (bool, error) {
 	a0, a1, err := r.elements()
 	if err != nil {
-		return false, fmt.Errorf("%w: %w", errBadStoredRecord, err)
+		return false, err
 	}
 	var pos, zero ristretto.Scalar
 	pos.SetUint64(uint64(j + 1))

@@ -2,6 +2,7 @@ package trs
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"math/rand"
 	"slices"
@@ -18,7 +19,7 @@ func TestIndexKinds(t *testing.T) {
 	check := func(tag *Tag, k int, msg string, want Kind, wantSlot int) {
 		t.Helper()
 		sig := testSign(t, rng, privs[k], tag, []byte(msg))
-		res, err := idx.CheckAndAdd(tag, []byte(msg), sig)
+		res, err := idx.CheckAndAdd(ctx, tag, []byte(msg), sig)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -64,17 +65,17 @@ func TestCheckAcceptedDoesNotStore(t *testing.T) {
 		}
 	}
 	first := accept(1, "m1")
-	res, err := idx.CheckAccepted(first)
+	res, err := idx.CheckAccepted(ctx, first)
 	expect(res, err, Fresh)
-	res, err = idx.CheckAccepted(first) // still not stored
+	res, err = idx.CheckAccepted(ctx, first) // still not stored
 	expect(res, err, Fresh)
-	res, err = idx.CheckAndAddAccepted(accept(1, "m2")) // nothing stored: fresh
+	res, err = idx.CheckAndAddAccepted(ctx, accept(1, "m2")) // nothing stored: fresh
 	expect(res, err, Fresh)
-	res, err = idx.CheckAccepted(first) // now member 1 is stored
+	res, err = idx.CheckAccepted(ctx, first) // now member 1 is stored
 	expect(res, err, Revealed)
-	res, err = idx.CheckAccepted(accept(2, "m1"))
+	res, err = idx.CheckAccepted(ctx, accept(2, "m1"))
 	expect(res, err, Fresh)
-	res, err = idx.CheckAndAddAccepted(accept(2, "m1")) // the check stored nothing
+	res, err = idx.CheckAndAddAccepted(ctx, accept(2, "m1")) // the check stored nothing
 	expect(res, err, Fresh)
 }
 
@@ -87,29 +88,34 @@ func TestIndexRejectsInvalid(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := idx.CheckAndAdd(f.tag, f.msg, sig); !errors.Is(err, ErrInvalidSignature) {
+	if _, err := idx.CheckAndAdd(ctx, f.tag, f.msg, sig); !errors.Is(err, ErrInvalidSignature) {
 		t.Fatalf("invalid signature: %v", err)
 	}
-	if _, err := idx.CheckAndAddAccepted(nil); !errors.Is(err, ErrInvalidInput) {
+	if _, err := idx.CheckAndAddAccepted(ctx, nil); !errors.Is(err, ErrInvalidInput) {
 		t.Fatalf("nil accepted: %v", err)
 	}
 	// Nothing was stored: the valid one is fresh.
-	if res, err := idx.CheckAndAdd(f.tag, f.msg, f.sig); err != nil || res.Kind != Fresh {
+	if res, err := idx.CheckAndAdd(ctx, f.tag, f.msg, f.sig); err != nil || res.Kind != Fresh {
 		t.Fatalf("got %v, %v", res, err)
 	}
 }
 
-// collidingStore returns every stored record of the tag for every
-// fingerprint: each lookup is a (false) hit that the index must confirm.
+// collidingStore returns every stored record at every slot: each is a
+// (false) hit that the index must confirm.
 type collidingStore struct{ recs []Record }
 
-func (s *collidingStore) Lookup(tag *[DigestSize]byte, fp uint64) ([]Record, error) {
-	return slices.Clone(s.recs), nil
-}
-
-func (s *collidingStore) Add(r Record, fps []uint64) error {
-	s.recs = append(s.recs, r)
-	return nil
+func (s *collidingStore) CheckAndAdd(_ context.Context, r Record, fps []uint64, decide func([]Match) (bool, error)) error {
+	var m []Match
+	for _, rec := range s.recs {
+		for j := range fps {
+			m = append(m, Match{Record: rec, Slot: j})
+		}
+	}
+	add, err := decide(m)
+	if err == nil && add {
+		s.recs = append(s.recs, r)
+	}
+	return err
 }
 
 func TestIndexConfirmsFingerprintHits(t *testing.T) {
@@ -119,12 +125,12 @@ func TestIndexConfirmsFingerprintHits(t *testing.T) {
 	idx := NewIndex(new(collidingStore))
 	for k := range privs {
 		sig := testSign(t, rng, privs[k], tag, []byte("m"))
-		if res, err := idx.CheckAndAdd(tag, []byte("m"), sig); err != nil || res.Kind != Fresh {
+		if res, err := idx.CheckAndAdd(ctx, tag, []byte("m"), sig); err != nil || res.Kind != Fresh {
 			t.Fatalf("slot %d: false positive became %v (%v)", k, res.Kind, err)
 		}
 	}
 	sig := testSign(t, rng, privs[3], tag, []byte("n"))
-	if res, _ := idx.CheckAndAdd(tag, []byte("n"), sig); res.Kind != Revealed || res.Index != 3 {
+	if res, _ := idx.CheckAndAdd(ctx, tag, []byte("n"), sig); res.Kind != Revealed || res.Index != 3 {
 		t.Fatalf("got %+v", res)
 	}
 }
@@ -133,18 +139,19 @@ type failingStore struct{}
 
 var errDisk = errors.New("disk on fire")
 
-func (failingStore) Lookup(*[DigestSize]byte, uint64) ([]Record, error) { return nil, errDisk }
-func (failingStore) Add(Record, []uint64) error                         { return errDisk }
+func (failingStore) CheckAndAdd(context.Context, Record, []uint64, func([]Match) (bool, error)) error {
+	return errDisk
+}
 
 func TestIndexStoreErrors(t *testing.T) {
 	f := newFixture(t, 2, 6)
-	if res, err := NewIndex(failingStore{}).CheckAndAdd(f.tag, f.msg, f.sig); !errors.Is(err, errDisk) || res.Kind == Fresh {
+	if res, err := NewIndex(failingStore{}).CheckAndAdd(ctx, f.tag, f.msg, f.sig); !errors.Is(err, errDisk) || res.Kind == Fresh {
 		t.Fatalf("got %v, %v", res, err)
 	}
 	// A store returning garbage gives an error, not a panic or a verdict.
 	garbage := &collidingStore{recs: []Record{{Tag: f.tag.Digest()}}}
 	garbage.recs[0].A1[0] = 0xff
-	if _, err := NewIndex(garbage).CheckAndAdd(f.tag, f.msg, f.sig); err == nil {
+	if _, err := NewIndex(garbage).CheckAndAdd(ctx, f.tag, f.msg, f.sig); err == nil {
 		t.Fatal("malformed stored record accepted")
 	}
 }

@@ -1,6 +1,7 @@
 package trs
 
 import (
+	"context"
 	"fmt"
 	"math/rand"
 	"runtime"
@@ -61,7 +62,7 @@ func TestConcurrentIndexAndVerify(t *testing.T) {
 					t.Error(err)
 					return
 				}
-				res, err := idx.CheckAndAdd(j.tag, j.msg, j.sig)
+				res, err := idx.CheckAndAdd(ctx, j.tag, j.msg, j.sig)
 				if err != nil {
 					t.Error(err)
 					return
@@ -107,13 +108,16 @@ func TestConcurrentIndexAndVerify(t *testing.T) {
 	}
 }
 
-// yieldingStore gives up the processor on every lookup, widening the window
-// between an index's lookups and its add.
+// yieldingStore gives up the processor between its lookup and its add,
+// widening the window in which a store without its own atomicity would let
+// two checks of one member both find nothing.
 type yieldingStore struct{ Store }
 
-func (s yieldingStore) Lookup(tag *[DigestSize]byte, fp uint64) ([]Record, error) {
-	runtime.Gosched()
-	return s.Store.Lookup(tag, fp)
+func (s yieldingStore) CheckAndAdd(ctx context.Context, r Record, fps []uint64, decide func([]Match) (bool, error)) error {
+	return s.Store.CheckAndAdd(ctx, r, fps, func(m []Match) (bool, error) {
+		runtime.Gosched()
+		return decide(m)
+	})
 }
 
 // TestIndexOneFreshPerMember releases many goroutines at once, each
@@ -143,7 +147,7 @@ func TestIndexOneFreshPerMember(t *testing.T) {
 	for i := range goroutines {
 		wg.Go(func() {
 			<-start
-			res, err := idx.CheckAndAddAccepted(accepted[i])
+			res, err := idx.CheckAndAddAccepted(ctx, accepted[i])
 			if err != nil {
 				t.Error(err)
 			}

@@ -1,12 +1,19 @@
 package trs
 
 import (
+	"context"
 	"encoding/binary"
 	"fmt"
 	"sync"
 
 	"github.com/ringtrace/ringtrace/internal/ristretto"
 )
+
+// StoreFormat is the version of what a persistent [Store] keeps: the
+// [Record] layout of [Record.Bytes] and the fingerprint formula of
+// [Record.Fingerprints]. A store that persists records writes it down and
+// refuses data written under another format.
+const StoreFormat = 1
 
 // RecordSize is the length of an encoded [Record].
 const RecordSize = DigestSize + 2*ristretto.ElementSize
@@ -61,9 +68,9 @@ func (r *Record) elements() (a0, a1 *ristretto.Element, err error) {
 }
 
 // Fingerprints recomputes the per-position fingerprints of r for a ring of
-// n keys, the values [Index] passed to [Store.Add] when it stored r. A
-// persistent store that keeps only records can rebuild its lookup table
-// with it.
+// n keys, the values [Index] passed to [Store.CheckAndAdd] when it stored
+// r. A persistent store that keeps only records can rebuild its lookup
+// table with it.
 func (r Record) Fingerprints(n int) ([]uint64, error) {
 	if n < 1 || n > MaxRingSize {
 		return nil, fmt.Errorf("%w: ring size %d is outside 1..%d", ErrInvalidInput, n, MaxRingSize)
@@ -97,18 +104,32 @@ func fingerprints(sigma []ristretto.Element) []uint64 {
 	return fps
 }
 
-// Store is the storage behind an [Index]. The index serialises the calls
-// for one tag (it holds a lock while it looks up and adds), but calls for
-// different tags arrive concurrently, so an implementation must be safe for
-// concurrent use.
+// Match is a stored record that shares a fingerprint with a new signature:
+// the new signature's fingerprint at Slot (0-based) is one of the record's.
+type Match struct {
+	Record Record
+	Slot   int
+}
+
+// Store is the storage behind an [Index]: it keeps the records of accepted
+// signatures with their fingerprints and makes a check-and-add atomic.
+//
+// The cryptographic decision stays in the index: the store finds the
+// candidates and the index's decide function confirms them exactly. A
+// store shared by several processes (a database) must make CheckAndAdd
+// atomic across all of them. Implementations are safe for concurrent use.
 type Store interface {
-	// Lookup returns the records stored under tag that have fingerprint fp
-	// at some position. It may return extra records (the index confirms
-	// every hit exactly); it must not miss one.
-	Lookup(tag *[DigestSize]byte, fp uint64) ([]Record, error)
-	// Add stores r under its fingerprints, one per position; when it
-	// returns nil the record is durable.
-	Add(r Record, fingerprints []uint64) error
+	// CheckAndAdd finds every record stored under r.Tag that has one of
+	// fps, and passes them to decide, each with the slot of fps it matched
+	// (extra candidates are harmless, a missed one is not). If decide
+	// returns true, it stores r under fps. Lookup, decide and the addition
+	// are atomic with respect to every other CheckAndAdd on the same tag:
+	// no record of that tag is added in between. If decide returns an
+	// error, nothing is stored and CheckAndAdd returns that error. A store
+	// that retries a conflicting transaction may call decide again; only
+	// the last call counts. When CheckAndAdd returns nil after decide
+	// returned true, r is durable.
+	CheckAndAdd(ctx context.Context, r Record, fps []uint64, decide func([]Match) (bool, error)) error
 }
 
 // NewMemoryStore returns an in-memory [Store], safe for concurrent use.
@@ -126,7 +147,7 @@ const storeShards = 64
 
 type memoryStore struct {
 	shards [storeShards]struct {
-		mu   sync.RWMutex
+		mu   sync.Mutex
 		tags map[[DigestSize]byte]*tagTable
 	}
 }
@@ -147,23 +168,39 @@ func shardOf(tag *[DigestSize]byte) int {
 	return int(tag[0]) % storeShards
 }
 
-func (s *memoryStore) Lookup(tag *[DigestSize]byte, fp uint64) ([]Record, error) {
-	sh := &s.shards[shardOf(tag)]
-	sh.mu.RLock()
-	defer sh.mu.RUnlock()
-	t := sh.tags[*tag]
+func (s *memoryStore) CheckAndAdd(ctx context.Context, r Record, fps []uint64, decide func([]Match) (bool, error)) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	sh := &s.shards[shardOf(&r.Tag)]
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	t := sh.tags[r.Tag]
+	var matches []Match
+	if t != nil {
+		for j, fp := range fps {
+			i, ok := t.first[fp]
+			if !ok {
+				continue
+			}
+			matches = append(matches, Match{Record: t.record(&r.Tag, i), Slot: j})
+			for _, i := range t.more[fp] {
+				matches = append(matches, Match{Record: t.record(&r.Tag, i), Slot: j})
+			}
+		}
+	}
+	add, err := decide(matches)
+	if err != nil || !add {
+		return err
+	}
+	if sh.tags == nil {
+		sh.tags = make(map[[DigestSize]byte]*tagTable)
+	}
 	if t == nil {
-		return nil, nil
+		t = &tagTable{first: make(map[uint64]uint32, len(fps))}
+		sh.tags[r.Tag] = t
 	}
-	i, ok := t.first[fp]
-	if !ok {
-		return nil, nil
-	}
-	out := []Record{t.record(tag, i)}
-	for _, i := range t.more[fp] {
-		out = append(out, t.record(tag, i))
-	}
-	return out, nil
+	return t.add(&r, fps)
 }
 
 func (t *tagTable) record(tag *[DigestSize]byte, i uint32) Record {
@@ -173,18 +210,7 @@ func (t *tagTable) record(tag *[DigestSize]byte, i uint32) Record {
 	return r
 }
 
-func (s *memoryStore) Add(r Record, fps []uint64) error {
-	sh := &s.shards[shardOf(&r.Tag)]
-	sh.mu.Lock()
-	defer sh.mu.Unlock()
-	if sh.tags == nil {
-		sh.tags = make(map[[DigestSize]byte]*tagTable)
-	}
-	t := sh.tags[r.Tag]
-	if t == nil {
-		t = &tagTable{first: make(map[uint64]uint32, len(fps))}
-		sh.tags[r.Tag] = t
-	}
+func (t *tagTable) add(r *Record, fps []uint64) error {
 	if len(t.points) >= 1<<32-1 {
 		return fmt.Errorf("trs: memory store: too many records under one tag")
 	}
@@ -195,10 +221,15 @@ func (s *memoryStore) Add(r Record, fps []uint64) error {
 	t.points = append(t.points, p)
 	for _, fp := range fps {
 		if _, dup := t.first[fp]; dup {
+			if t.first[fp] == i {
+				continue // a record lists a fingerprint once
+			}
 			if t.more == nil {
 				t.more = make(map[uint64][]uint32)
 			}
-			t.more[fp] = append(t.more[fp], i)
+			if l := t.more[fp]; len(l) == 0 || l[len(l)-1] != i {
+				t.more[fp] = append(l, i)
+			}
 			continue
 		}
 		t.first[fp] = i
