@@ -25,7 +25,7 @@ func newBenchSetup(b *testing.B, ringSize, tickets int) *benchSetup {
 	rings := (tickets + ringSize - 1) / ringSize
 	w := newWorldConfig(b, ledger.NewMemory(), rings, cfg)
 	s := &benchSetup{w: w}
-	w.ledger.Scan(0, func(e ledger.Entry) error {
+	w.ledger.Scan(ctx, 0, func(e ledger.Entry) error {
 		s.setup = append(s.setup, e)
 		return nil
 	})
@@ -53,7 +53,7 @@ func newBenchSetup(b *testing.B, ringSize, tickets int) *benchSetup {
 func (s *benchSetup) fresh(b *testing.B) *Provider {
 	l := ledger.NewMemory()
 	for _, e := range s.setup {
-		if _, err := l.Append(e.Kind, e.Payload); err != nil {
+		if _, err := l.Append(ctx, e.Kind, e.Payload); err != nil {
 			b.Fatal(err)
 		}
 	}

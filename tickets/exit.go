@@ -109,7 +109,7 @@ func (p *Provider) spendAtExit(acc *trs.Accepted, t *Ticket, sale *Sale, plaza P
 	_, used := p.consumed[c]
 	p.entryMu.Unlock()
 	if !used {
-		if _, err := p.l.Append(KindEntryConsumed, entryConsumedBytes(&c)); err != nil {
+		if _, err := p.l.Append(context.Background(), KindEntryConsumed, entryConsumedBytes(&c)); err != nil {
 			return err
 		}
 		p.entryMu.Lock()
@@ -156,7 +156,7 @@ func (p *Provider) recordReveal(sale *Sale, res trs.TraceResult, stage Stage, pl
 	r := p.newReveal(sale, res, stage, plaza)
 	p.revealMu.Lock()
 	defer p.revealMu.Unlock()
-	if _, err := p.l.Append(KindReveal, r.Bytes()); err != nil {
+	if _, err := p.l.Append(context.Background(), KindReveal, r.Bytes()); err != nil {
 		return nil, err
 	}
 	p.reveals = append(p.reveals, r)

@@ -38,7 +38,7 @@ func recordSeeds(t testing.TB) *seedSet {
 		seeds.ticket = reqs[0].Ticket.Bytes()
 		seeds.entry = reqs[0].Ticket.Entry.Bytes()
 		seeds.payout = w.provider.Statements()[0].Bytes()
-		l.Scan(0, func(e ledger.Entry) error {
+		l.Scan(ctx, 0, func(e ledger.Entry) error {
 			switch e.Kind {
 			case KindPlaza:
 				seeds.plaza = e.Payload

@@ -1,6 +1,7 @@
 package tickets
 
 import (
+	"context"
 	"reflect"
 	"testing"
 	"time"
@@ -9,6 +10,9 @@ import (
 	"github.com/ringtrace/ringtrace/tickets/ledger"
 	"github.com/ringtrace/ringtrace/tickets/money"
 )
+
+// ctx is the context of every ledger call in the tests.
+var ctx = context.Background()
 
 var (
 	krw   = money.MustCurrency("KRW")

@@ -89,10 +89,10 @@ var typeOfAction = reflectTypeOf[action]()
 // points w's plazas at it.
 func setup(t *testing.T, w *world, p *Provider) {
 	t.Helper()
-	w.ledger.Scan(0, func(e ledger.Entry) error {
+	w.ledger.Scan(ctx, 0, func(e ledger.Entry) error {
 		switch e.Kind {
 		case KindPlaza, KindFares, KindPurchase, KindSale:
-			if _, err := p.l.Append(e.Kind, e.Payload); err != nil {
+			if _, err := p.l.Append(ctx, e.Kind, e.Payload); err != nil {
 				t.Fatal(err)
 			}
 			return p.replay(e)

@@ -1,6 +1,7 @@
 package tickets
 
 import (
+	"context"
 	"crypto/sha256"
 	"errors"
 	"fmt"
@@ -108,7 +109,7 @@ func OpenProvider(key *ecdsa.PrivateKey, authority *ecdsa.PublicKey, l ledger.Le
 	}
 	p.exitIndex = trs.NewIndex(p.exitStore)
 	p.settleIndex = trs.NewIndex(p.settleStore)
-	if err := l.Scan(0, p.replay); err != nil {
+	if err := l.Scan(context.Background(), 0, p.replay); err != nil {
 		return nil, err
 	}
 	return p, nil
@@ -189,7 +190,7 @@ func (p *Provider) RegisterPlaza(id PlazaID, name string, key *ecdsa.PublicKey) 
 	if _, dup := p.plazas[id]; dup {
 		return nil, fmt.Errorf("tickets: plaza %d is already registered", id)
 	}
-	if _, err := p.l.Append(KindPlaza, r.Bytes()); err != nil {
+	if _, err := p.l.Append(context.Background(), KindPlaza, r.Bytes()); err != nil {
 		return nil, err
 	}
 	p.plazas[id] = r
@@ -234,7 +235,7 @@ func (p *Provider) PublishFares(fares []Fare, now time.Time) (*FareTable, error)
 	if n := len(p.fares); n > 0 && !issued.After(p.fares[n-1].Issued) {
 		return nil, fmt.Errorf("tickets: fares issued at %v, not after the current table (%v)", issued, p.fares[n-1].Issued)
 	}
-	if _, err := p.l.Append(KindFares, t.Bytes()); err != nil {
+	if _, err := p.l.Append(context.Background(), KindFares, t.Bytes()); err != nil {
 		return nil, err
 	}
 	p.fares = append(p.fares, t)
@@ -288,7 +289,7 @@ func (p *Provider) Purchase(reg *VehicleRegistration, req *PurchaseRequest, now 
 	if _, dup := p.buyers[keyBytes(req.TicketKey)]; dup {
 		return nil, errors.New("tickets: ticket key already sold")
 	}
-	if _, err := p.l.Append(KindPurchase, req.Bytes()); err != nil {
+	if _, err := p.l.Append(context.Background(), KindPurchase, req.Bytes()); err != nil {
 		return nil, err
 	}
 	p.addPurchase(req)
@@ -308,7 +309,7 @@ func (p *Provider) Purchase(reg *VehicleRegistration, req *PurchaseRequest, now 
 	if err := signRecord(p.key, contextSale, sale.body(), &sale.sig); err != nil {
 		return nil, err
 	}
-	if _, err := p.l.Append(KindSale, sale.Bytes()); err != nil {
+	if _, err := p.l.Append(context.Background(), KindSale, sale.Bytes()); err != nil {
 		return nil, err
 	}
 	p.addSale(sale)

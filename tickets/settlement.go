@@ -159,7 +159,7 @@ func (p *Provider) Settle(reqs []*UsageRequest, now time.Time) (*Settlement, err
 		batch.results = append(batch.results, sr)
 	}
 	sortResults(batch.results)
-	if _, err := p.l.Append(KindSettlement, batch.bytes()); err != nil {
+	if _, err := p.l.Append(context.Background(), KindSettlement, batch.bytes()); err != nil {
 		p.settleStore.rollback(spent)
 		return nil, err
 	}

@@ -110,7 +110,7 @@ var _ trs.Store = (*SpentStore)(nil)
 // skipped, so several stores and other records can share one ledger.
 func OpenSpentStore(l ledger.Ledger, kind ledger.Kind) (*SpentStore, error) {
 	s := &SpentStore{l: l, kind: kind}
-	err := l.Scan(0, func(e ledger.Entry) error {
+	err := l.Scan(context.Background(), 0, func(e ledger.Entry) error {
 		if e.Kind != kind {
 			return nil
 		}
@@ -148,7 +148,7 @@ func (s *SpentStore) CheckAndAdd(ctx context.Context, r trs.Record, fingerprints
 		return err
 	}
 	e := spentEntry{record: r, fps: fingerprints}
-	if _, err := s.l.Append(s.kind, e.bytes()); err != nil {
+	if _, err := s.l.Append(context.Background(), s.kind, e.bytes()); err != nil {
 		return fmt.Errorf("tickets: spent store: %w", err)
 	}
 	s.table.insert(r, fingerprints)

@@ -44,12 +44,12 @@ func BenchmarkUsage(b *testing.B) {
 func rebase(b *testing.B, w *world, us []*Usage) *world {
 	fresh := ledger.NewMemory()
 	n := 0
-	err := w.l.Scan(0, func(e ledger.Entry) error {
+	err := w.l.Scan(ctx, 0, func(e ledger.Entry) error {
 		if e.Kind == TypeUsage.Kind() {
 			return errStopScan
 		}
 		n++
-		_, err := fresh.Append(e.Kind, e.Payload)
+		_, err := fresh.Append(ctx, e.Kind, e.Payload)
 		return err
 	})
 	if err != nil && err != errStopScan {

@@ -1,6 +1,7 @@
 package billing
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"sync"
@@ -46,7 +47,7 @@ func Open(l ledger.Ledger) (*Book, error) {
 		pending, pendingSeq = pending[:0], pendingSeq[:0]
 		return nil
 	}
-	err := l.Scan(0, func(e ledger.Entry) error {
+	err := l.Scan(context.Background(), 0, func(e ledger.Entry) error {
 		if e.Kind <= KindBase || e.Kind > maxRecordType.Kind() {
 			return nil
 		}
@@ -147,7 +148,7 @@ func (bk *Book) append(rec Record) (ledger.Entry, error) {
 	if err != nil {
 		return ledger.Entry{}, err
 	}
-	e, err := bk.l.Append(rec.Type().Kind(), enc)
+	e, err := bk.l.Append(context.Background(), rec.Type().Kind(), enc)
 	if err != nil {
 		return ledger.Entry{}, fmt.Errorf("billing: appending %v: %w", rec.Type(), err)
 	}
@@ -160,7 +161,7 @@ var errFound = errors.New("found")
 
 func (bk *Book) entry(seq uint64) (ledger.Entry, error) {
 	var out ledger.Entry
-	err := bk.l.Scan(seq, func(e ledger.Entry) error {
+	err := bk.l.Scan(context.Background(), seq, func(e ledger.Entry) error {
 		out = e
 		return errFound
 	})

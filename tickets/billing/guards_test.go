@@ -352,11 +352,11 @@ func TestRegistrationProofOfPossession(t *testing.T) {
 		enc, err := r.MarshalBinary()
 		must(t, err)
 		l := ledger.NewMemory()
-		must(t, w.l.Scan(0, func(e ledger.Entry) error {
-			_, err := l.Append(e.Kind, e.Payload)
+		must(t, w.l.Scan(ctx, 0, func(e ledger.Entry) error {
+			_, err := l.Append(ctx, e.Kind, e.Payload)
 			return err
 		}))
-		_, err = l.Append(TypeRegistration.Kind(), enc)
+		_, err = l.Append(ctx, TypeRegistration.Kind(), enc)
 		must(t, err)
 		_, err = Open(l)
 		wantErr(t, err, ErrLedger)

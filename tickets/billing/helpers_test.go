@@ -1,6 +1,7 @@
 package billing
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"testing"
@@ -10,6 +11,9 @@ import (
 	"github.com/ringtrace/ringtrace/tickets/ledger"
 	"github.com/ringtrace/ringtrace/tickets/money"
 )
+
+// ctx is the context of every ledger call in the tests.
+var ctx = context.Background()
 
 var eur = money.MustCurrency("EUR")
 

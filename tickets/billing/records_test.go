@@ -41,7 +41,7 @@ func sampleRecords(t testing.TB) [][]byte {
 		_, err = w.collector.IssueInvoices(1, tIssued+4, tDue)
 		must(t, err)
 		must(t, w.users[2].Refund(tDue+2))
-		must(t, l.Scan(0, func(e ledger.Entry) error {
+		must(t, l.Scan(ctx, 0, func(e ledger.Entry) error {
 			corpus = append(corpus, e.Payload)
 			return nil
 		}))

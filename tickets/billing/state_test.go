@@ -57,7 +57,7 @@ func TestReplayFile(t *testing.T) {
 func TestReplayRefusesForeignRecords(t *testing.T) {
 	w := newWorld(t, ledger.NewMemory(), 2)
 	us := w.use(0, 1, 100)
-	_, err := w.l.Append(0x0101, []byte("a toll record"))
+	_, err := w.l.Append(ctx, 0x0101, []byte("a toll record"))
 	must(t, err)
 	if _, err := Open(w.l); err != nil {
 		t.Fatalf("foreign kinds not skipped: %v", err)
@@ -66,14 +66,14 @@ func TestReplayRefusesForeignRecords(t *testing.T) {
 	bad.Nonce[0] ^= 1 // the signature no longer matches
 	enc, err := bad.MarshalBinary()
 	must(t, err)
-	_, err = w.l.Append(TypeUsage.Kind(), enc)
+	_, err = w.l.Append(ctx, TypeUsage.Kind(), enc)
 	must(t, err)
 	_, err = Open(w.l)
 	wantErr(t, err, ErrLedger)
 	wantErr(t, err, ErrInvalidUsage)
 
 	w2 := newWorld(t, ledger.NewMemory(), 2)
-	_, err = w2.l.Append(TypeDispute.Kind(), enc) // a usage record under the dispute kind
+	_, err = w2.l.Append(ctx, TypeDispute.Kind(), enc) // a usage record under the dispute kind
 	must(t, err)
 	_, err = Open(w2.l)
 	wantErr(t, err, ErrLedger)

@@ -22,7 +22,7 @@ func BenchmarkAppend(b *testing.B) {
 			b.SetBytes(benchPayloadSize)
 			b.ReportAllocs()
 			for b.Loop() {
-				if _, err := l.Append(1, payload); err != nil {
+				if _, err := l.Append(ctx, 1, payload); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -68,7 +68,7 @@ func BenchmarkScan(b *testing.B) {
 	file := appendHeader(nil)
 	var prev [HashSize]byte
 	for i := range uint64(records) {
-		mem.Append(1, payload)
+		mem.Append(ctx, 1, payload)
 		file = appendFrame(file, i, 1, &prev, payload)
 		prev = ChainHash(i, 1, payload, prev)
 	}
@@ -84,7 +84,7 @@ func BenchmarkScan(b *testing.B) {
 		b.Run(impl.name+"/records=10000", func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				if err := l.Scan(0, func(Entry) error { return nil }); err != nil {
+				if err := l.Scan(ctx, 0, func(Entry) error { return nil }); err != nil {
 					b.Fatal(err)
 				}
 			}

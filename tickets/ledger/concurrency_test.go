@@ -28,7 +28,7 @@ func TestConcurrentAppend(t *testing.T) {
 			for w := range writers {
 				wg.Go(func() {
 					for i := range perWriter {
-						e, err := l.Append(Kind(w), fmt.Appendf(nil, "writer %d append %d", w, i))
+						e, err := l.Append(ctx, Kind(w), fmt.Appendf(nil, "writer %d append %d", w, i))
 						if err != nil {
 							t.Error(err)
 							return
@@ -49,7 +49,7 @@ func TestConcurrentAppend(t *testing.T) {
 						}
 						n := l.Len()
 						var prev *Entry
-						err := l.Scan(n/2, func(e Entry) error {
+						err := l.Scan(ctx, n/2, func(e Entry) error {
 							if prev != nil && e.Prev != prev.Hash {
 								return fmt.Errorf("entry %d does not chain to %d", e.Seq, prev.Seq)
 							}

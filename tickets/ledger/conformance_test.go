@@ -1,6 +1,7 @@
 package ledger
 
 import (
+	"context"
 	"bytes"
 	"errors"
 	"fmt"
@@ -46,6 +47,7 @@ func TestConformance(t *testing.T) {
 		{"AppendDuringScan", testAppendDuringScan},
 		{"Closed", testClosed},
 		{"CloseDuringScan", testCloseDuringScan},
+		{"Context", testContext},
 	}
 	for _, impl := range implementations {
 		t.Run(impl.name, func(t *testing.T) {
@@ -67,7 +69,7 @@ func appendAll(t testing.TB, l Ledger, n int, seed uint64) []Entry {
 		for i := range payload {
 			payload[i] = byte(rng.Uint32())
 		}
-		e, err := l.Append(Kind(rng.Uint32()), payload)
+		e, err := l.Append(ctx, Kind(rng.Uint32()), payload)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -79,7 +81,7 @@ func appendAll(t testing.TB, l Ledger, n int, seed uint64) []Entry {
 func scanAll(t testing.TB, l Ledger, from uint64) []Entry {
 	t.Helper()
 	var got []Entry
-	if err := l.Scan(from, func(e Entry) error { got = append(got, e); return nil }); err != nil {
+	if err := l.Scan(ctx, from, func(e Entry) error { got = append(got, e); return nil }); err != nil {
 		t.Fatalf("Scan(%d): %v", from, err)
 	}
 	return got
@@ -122,7 +124,7 @@ func testEmpty(t *testing.T, l Ledger) {
 	if got := scanAll(t, l, 0); len(got) != 0 {
 		t.Fatalf("empty ledger scanned %d entries", len(got))
 	}
-	if err := l.Scan(1, func(Entry) error { return nil }); err == nil {
+	if err := l.Scan(ctx, 1, func(Entry) error { return nil }); err == nil {
 		t.Fatal("Scan(1) on an empty ledger succeeded")
 	}
 }
@@ -137,7 +139,7 @@ func testAppendAndScan(t *testing.T, l Ledger) {
 
 	// nil and empty payloads are both stored as empty.
 	for _, p := range [][]byte{nil, {}} {
-		e, err := l.Append(9, p)
+		e, err := l.Append(ctx, 9, p)
 		if err != nil || e.Payload == nil || len(e.Payload) != 0 {
 			t.Fatalf("Append(%v) = %+v, %v", p, e, err)
 		}
@@ -146,7 +148,7 @@ func testAppendAndScan(t *testing.T, l Ledger) {
 
 func testKnownAnswers(t *testing.T, l Ledger) {
 	for i, r := range knownRecords {
-		e, err := l.Append(r.kind, r.payload)
+		e, err := l.Append(ctx, r.kind, r.payload)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -158,13 +160,13 @@ func testKnownAnswers(t *testing.T, l Ledger) {
 
 func testPayloadIsolation(t *testing.T, l Ledger) {
 	payload := []byte("original")
-	e, err := l.Append(1, payload)
+	e, err := l.Append(ctx, 1, payload)
 	if err != nil {
 		t.Fatal(err)
 	}
 	payload[0] = 'X'
 	e.Payload[1] = 'X'
-	if err := l.Scan(0, func(e Entry) error { e.Payload[2] = 'X'; return nil }); err != nil {
+	if err := l.Scan(ctx, 0, func(e Entry) error { e.Payload[2] = 'X'; return nil }); err != nil {
 		t.Fatal(err)
 	}
 	got := scanAll(t, l, 0)
@@ -178,13 +180,13 @@ func testPayloadIsolation(t *testing.T, l Ledger) {
 
 func testMaxPayload(t *testing.T, l Ledger) {
 	big := bytes.Repeat([]byte{0xa5}, MaxPayload+1)
-	if _, err := l.Append(1, big); !errors.Is(err, ErrPayloadTooLarge) {
+	if _, err := l.Append(ctx, 1, big); !errors.Is(err, ErrPayloadTooLarge) {
 		t.Fatalf("Append of MaxPayload+1 bytes: err = %v", err)
 	}
 	if l.Len() != 0 || l.Head() != [HashSize]byte{} {
 		t.Fatal("a rejected append changed the ledger")
 	}
-	e, err := l.Append(2, big[:MaxPayload])
+	e, err := l.Append(ctx, 2, big[:MaxPayload])
 	if err != nil {
 		t.Fatalf("Append of MaxPayload bytes: %v", err)
 	}
@@ -203,7 +205,7 @@ func testScanFrom(t *testing.T, l Ledger) {
 		sameEntries(t, scanAll(t, l, from), entries[from:])
 	}
 	for _, from := range []uint64{13, 1 << 40, ^uint64(0)} {
-		if err := l.Scan(from, func(Entry) error { return nil }); err == nil {
+		if err := l.Scan(ctx, from, func(Entry) error { return nil }); err == nil {
 			t.Fatalf("Scan(%d) past the end succeeded", from)
 		}
 	}
@@ -213,7 +215,7 @@ func testScanStopsOnError(t *testing.T, l Ledger) {
 	appendAll(t, l, 5, 3)
 	stop := fmt.Errorf("stop here")
 	calls := 0
-	err := l.Scan(0, func(e Entry) error {
+	err := l.Scan(ctx, 0, func(e Entry) error {
 		calls++
 		if e.Seq == 2 {
 			return stop
@@ -228,9 +230,9 @@ func testScanStopsOnError(t *testing.T, l Ledger) {
 func testAppendDuringScan(t *testing.T, l Ledger) {
 	entries := appendAll(t, l, 4, 4)
 	var seen []Entry
-	err := l.Scan(0, func(e Entry) error {
+	err := l.Scan(ctx, 0, func(e Entry) error {
 		seen = append(seen, e)
-		_, err := l.Append(100, e.Payload)
+		_, err := l.Append(ctx, 100, e.Payload)
 		return err
 	})
 	if err != nil {
@@ -249,10 +251,10 @@ func testClosed(t *testing.T, l Ledger) {
 	if err := l.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := l.Append(1, nil); !errors.Is(err, ErrClosed) {
+	if _, err := l.Append(ctx, 1, nil); !errors.Is(err, ErrClosed) {
 		t.Fatalf("Append after Close: %v", err)
 	}
-	if err := l.Scan(0, func(Entry) error { return nil }); !errors.Is(err, ErrClosed) {
+	if err := l.Scan(ctx, 0, func(Entry) error { return nil }); !errors.Is(err, ErrClosed) {
 		t.Fatalf("Scan after Close: %v", err)
 	}
 	if err := l.Close(); !errors.Is(err, ErrClosed) {
@@ -266,7 +268,7 @@ func testClosed(t *testing.T, l Ledger) {
 func testCloseDuringScan(t *testing.T, l Ledger) {
 	appendAll(t, l, 5, 6)
 	calls := 0
-	err := l.Scan(0, func(e Entry) error {
+	err := l.Scan(ctx, 0, func(e Entry) error {
 		calls++
 		if e.Seq == 1 {
 			return l.Close()
@@ -280,6 +282,26 @@ func testCloseDuringScan(t *testing.T, l Ledger) {
 
 // TestImplementationsAgree appends the same records to a memory and a file
 // ledger: every entry, hash included, must match, also after reopening.
+// testContext: a done context refuses an Append (nothing is stored) and
+// stops a Scan with its error.
+func testContext(t *testing.T, l Ledger) {
+	appendAll(t, l, 3, 9)
+	done, cancel := context.WithCancel(ctx)
+	cancel()
+	if _, err := l.Append(done, 1, []byte("late")); !errors.Is(err, context.Canceled) || l.Len() != 3 {
+		t.Fatalf("Append with a done context: %v, %d entries", err, l.Len())
+	}
+	if err := l.Scan(done, 0, func(Entry) error { return nil }); !errors.Is(err, context.Canceled) {
+		t.Fatalf("Scan with a done context: %v", err)
+	}
+	during, stop := context.WithCancel(ctx)
+	seen := 0
+	err := l.Scan(during, 0, func(Entry) error { seen++; stop(); return nil })
+	if !errors.Is(err, context.Canceled) || seen != 1 {
+		t.Fatalf("Scan cancelled during the scan: %v after %d entries", err, seen)
+	}
+}
+
 func TestImplementationsAgree(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "ledger")
 	mem, file := NewMemory(), newTestFile(t, path)

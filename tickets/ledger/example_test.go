@@ -1,6 +1,7 @@
 package ledger_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log"
@@ -10,15 +11,16 @@ import (
 )
 
 func Example() {
+	ctx := context.Background()
 	l := ledger.NewMemory() // or ledger.OpenFile(path)
 	defer l.Close()
 
 	const kindSale, kindUsage ledger.Kind = 1, 2
-	l.Append(kindSale, []byte("sale 7: ring of 50, price 320 EUR cents"))
-	l.Append(kindUsage, []byte("plaza 3: ticket digest 9f2c…"))
+	l.Append(ctx, kindSale, []byte("sale 7: ring of 50, price 320 EUR cents"))
+	l.Append(ctx, kindUsage, []byte("plaza 3: ticket digest 9f2c…"))
 
 	// Replay, as at startup.
-	err := l.Scan(0, func(e ledger.Entry) error {
+	err := l.Scan(ctx, 0, func(e ledger.Entry) error {
 		fmt.Printf("%d kind=%d %q\n", e.Seq, e.Kind, e.Payload)
 		return nil
 	})
@@ -45,9 +47,9 @@ const kindSpent ledger.Kind = 0x0100
 
 var errSpent = errors.New("ticket already spent")
 
-func openSpentStore(l ledger.Ledger) (*spentStore, error) {
+func openSpentStore(ctx context.Context, l ledger.Ledger) (*spentStore, error) {
 	s := &spentStore{ledger: l, spent: make(map[string]bool)}
-	err := l.Scan(0, func(e ledger.Entry) error {
+	err := l.Scan(ctx, 0, func(e ledger.Entry) error {
 		if e.Kind == kindSpent {
 			s.spent[string(e.Payload)] = true
 		}
@@ -56,14 +58,14 @@ func openSpentStore(l ledger.Ledger) (*spentStore, error) {
 	return s, err
 }
 
-func (s *spentStore) checkAndAdd(ticket []byte) error {
+func (s *spentStore) checkAndAdd(ctx context.Context, ticket []byte) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.spent[string(ticket)] {
 		return errSpent
 	}
 	// Only after the record is durable does the ticket count as spent.
-	if _, err := s.ledger.Append(kindSpent, ticket); err != nil {
+	if _, err := s.ledger.Append(ctx, kindSpent, ticket); err != nil {
 		return err
 	}
 	s.spent[string(ticket)] = true
@@ -71,8 +73,9 @@ func (s *spentStore) checkAndAdd(ticket []byte) error {
 }
 
 func Example_checkThenAppend() {
+	ctx := context.Background()
 	l := ledger.NewMemory()
-	store, err := openSpentStore(l)
+	store, err := openSpentStore(ctx, l)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -80,7 +83,7 @@ func Example_checkThenAppend() {
 	var wg sync.WaitGroup
 	results := make([]error, 2)
 	for plaza := range 2 {
-		wg.Go(func() { results[plaza] = store.checkAndAdd([]byte("ticket-42")) })
+		wg.Go(func() { results[plaza] = store.checkAndAdd(ctx, []byte("ticket-42")) })
 	}
 	wg.Wait()
 
@@ -93,8 +96,8 @@ func Example_checkThenAppend() {
 	fmt.Println("accepted:", accepted, "ledger entries:", l.Len())
 
 	// A restart rebuilds the same state from the ledger.
-	again, _ := openSpentStore(l)
-	fmt.Println(again.checkAndAdd([]byte("ticket-42")))
+	again, _ := openSpentStore(ctx, l)
+	fmt.Println(again.checkAndAdd(ctx, []byte("ticket-42")))
 	// Output:
 	// accepted: 1 ledger entries: 1
 	// ticket already spent

@@ -2,6 +2,7 @@ package ledger
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -131,7 +132,10 @@ func (l *File) Truncated() int64 {
 // File refuses all further appends: after a failed sync the state of the
 // file is unknown, so the only safe way on is to close it and let OpenFile
 // recover.
-func (l *File) Append(kind Kind, payload []byte) (Entry, error) {
+func (l *File) Append(ctx context.Context, kind Kind, payload []byte) (Entry, error) {
+	if err := ctx.Err(); err != nil {
+		return Entry{}, err
+	}
 	if len(payload) > MaxPayload {
 		return Entry{}, ErrPayloadTooLarge
 	}
@@ -197,7 +201,10 @@ func (l *File) Head() [HashSize]byte {
 // numbers, and the chain from entry from-1 up to the head — returning an
 // error wrapping [ErrCorrupt] if the file changed underneath. A Close during
 // the Scan makes it return [ErrClosed].
-func (l *File) Scan(from uint64, fn func(Entry) error) error {
+func (l *File) Scan(ctx context.Context, from uint64, fn func(Entry) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	l.mu.RLock()
 	if l.closed {
 		l.mu.RUnlock()
@@ -248,6 +255,9 @@ func (l *File) Scan(from uint64, fn func(Entry) error) error {
 		}
 		if l.isClosed() {
 			return ErrClosed
+		}
+		if err := ctx.Err(); err != nil {
+			return err
 		}
 		e := Entry{Seq: rec.seq, Kind: rec.kind, Payload: clonePayload(rec.payload), Prev: rec.prev, Hash: prev}
 		if err := fn(e); err != nil {

@@ -31,7 +31,7 @@ func fuzzSeeds(f *testing.F) [][]byte {
 // serialise re-encodes a ledger's entries in the file format.
 func serialise(t *testing.T, l Ledger) []byte {
 	b := appendHeader(nil)
-	err := l.Scan(0, func(e Entry) error {
+	err := l.Scan(ctx, 0, func(e Entry) error {
 		b = appendFrame(b, e.Seq, e.Kind, &e.Prev, e.Payload)
 		return nil
 	})

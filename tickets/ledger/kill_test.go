@@ -29,7 +29,7 @@ func TestKilledWriter(t *testing.T) {
 			os.Exit(1)
 		}
 		for seq := l.Len(); ; seq++ {
-			if _, err := l.Append(Kind(seq), killPayload(seq)); err != nil {
+			if _, err := l.Append(ctx, Kind(seq), killPayload(seq)); err != nil {
 				fmt.Println("error", err)
 				os.Exit(1)
 			}
@@ -74,7 +74,7 @@ func TestKilledWriter(t *testing.T) {
 		if l.Len() < acked {
 			t.Fatalf("round %d: %d entries after recovery, %d were acknowledged", round, l.Len(), acked)
 		}
-		err = l.Scan(0, func(e Entry) error {
+		err = l.Scan(ctx, 0, func(e Entry) error {
 			if e.Kind != Kind(e.Seq) || !bytes.Equal(e.Payload, killPayload(e.Seq)) {
 				return fmt.Errorf("entry %d differs", e.Seq)
 			}

@@ -1,6 +1,7 @@
 package ledger
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/binary"
 	"errors"
@@ -80,8 +81,10 @@ func ChainHash(seq uint64, kind Kind, payload []byte, prev [HashSize]byte) [Hash
 type Ledger interface {
 	// Append adds a record and returns its entry. It returns only once the
 	// record is durable (for a file: written and synced); on error nothing
-	// was acknowledged. The payload is copied.
-	Append(kind Kind, payload []byte) (Entry, error)
+	// was acknowledged. The payload is copied. A context that is already
+	// done is an error; one that ends during the call may or may not stop
+	// it, as the implementation says.
+	Append(ctx context.Context, kind Kind, payload []byte) (Entry, error)
 
 	// Len returns the number of entries.
 	Len() uint64
@@ -95,7 +98,8 @@ type Ledger interface {
 	// fn and returns it unchanged. from == Len() scans nothing; from > Len()
 	// is an error. fn may call Append; the entries it adds are not scanned.
 	// If the ledger is closed during the Scan, Scan returns ErrClosed.
-	Scan(from uint64, fn func(Entry) error) error
+	// A context that is done stops the Scan with its error.
+	Scan(ctx context.Context, from uint64, fn func(Entry) error) error
 
 	// Close releases the ledger. Later Append and Scan calls return
 	// ErrClosed, as does a second Close; Len and Head keep working.

@@ -2,6 +2,7 @@ package ledger
 
 import (
 	"bytes"
+	"context"
 	"encoding/binary"
 	"encoding/hex"
 	"errors"
@@ -10,6 +11,9 @@ import (
 	"path/filepath"
 	"testing"
 )
+
+// ctx is the context of every ledger call in the tests.
+var ctx = context.Background()
 
 // knownRecords are the records of testdata/v1.ledger; knownHashes are their
 // entry hashes, computed by the independent script in testdata/README.md.
@@ -98,7 +102,7 @@ func TestGoldenFile(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, r := range knownRecords {
-			if _, err := l.Append(r.kind, r.payload); err != nil {
+			if _, err := l.Append(ctx, r.kind, r.payload); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -131,7 +135,7 @@ func TestGoldenFile(t *testing.T) {
 			t.Fatalf("Head = %x", l.Head())
 		}
 		i := 0
-		err = l.Scan(0, func(e Entry) error {
+		err = l.Scan(ctx, 0, func(e Entry) error {
 			r := knownRecords[i]
 			if e.Seq != uint64(i) || e.Kind != r.kind || !bytes.Equal(e.Payload, r.payload) ||
 				e.Hash != mustHash(t, knownHashes[i]) {

@@ -1,6 +1,7 @@
 package ledger
 
 import (
+	"context"
 	"fmt"
 	"sync"
 )
@@ -25,7 +26,10 @@ func NewMemory() *Memory {
 
 // Append adds a record. A memory ledger is durable as soon as it returns,
 // for as long as the process lives.
-func (m *Memory) Append(kind Kind, payload []byte) (Entry, error) {
+func (m *Memory) Append(ctx context.Context, kind Kind, payload []byte) (Entry, error) {
+	if err := ctx.Err(); err != nil {
+		return Entry{}, err
+	}
 	if len(payload) > MaxPayload {
 		return Entry{}, ErrPayloadTooLarge
 	}
@@ -67,7 +71,10 @@ func (m *Memory) headLocked() [HashSize]byte {
 }
 
 // Scan calls fn for each entry from from on; see [Ledger].
-func (m *Memory) Scan(from uint64, fn func(Entry) error) error {
+func (m *Memory) Scan(ctx context.Context, from uint64, fn func(Entry) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	m.mu.RLock()
 	if m.closed {
 		m.mu.RUnlock()
@@ -85,6 +92,9 @@ func (m *Memory) Scan(from uint64, fn func(Entry) error) error {
 	for _, e := range snapshot {
 		if m.isClosed() {
 			return ErrClosed
+		}
+		if err := ctx.Err(); err != nil {
+			return err
 		}
 		e.Payload = clonePayload(e.Payload)
 		if err := fn(e); err != nil {

@@ -29,7 +29,7 @@ func newCrashFixture(t *testing.T) *crashFixture {
 	fx := &crashFixture{}
 	off := headerSize
 	for i, p := range crashPayloads {
-		e, err := l.Append(Kind(i+1), p)
+		e, err := l.Append(ctx, Kind(i+1), p)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -118,7 +118,7 @@ func TestTornTail(t *testing.T) {
 		writeFile(t, path, fx.bytes[:cut])
 		l := fx.checkRecovered(t, path, last, cut-fx.starts[last])
 
-		e, err := l.Append(Kind(last+1), crashPayloads[last])
+		e, err := l.Append(ctx, Kind(last+1), crashPayloads[last])
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -315,10 +315,10 @@ func TestFailedAppendIsSticky(t *testing.T) {
 	entries := appendAll(t, l, 3, 9)
 
 	l.f.Close() // the underlying file goes away under the ledger
-	if _, err := l.Append(1, []byte("lost")); err == nil {
+	if _, err := l.Append(ctx, 1, []byte("lost")); err == nil {
 		t.Fatal("Append to a closed file descriptor succeeded")
 	}
-	_, err := l.Append(1, []byte("refused"))
+	_, err := l.Append(ctx, 1, []byte("refused"))
 	if err == nil || !strings.Contains(err.Error(), "earlier append failed") {
 		t.Fatalf("Append after a failure: err = %v", err)
 	}
@@ -346,7 +346,7 @@ func TestScanDetectsChange(t *testing.T) {
 	} {
 		orig := readFile(t, path)
 		writeFile(t, path, tc.damage(bytes.Clone(orig)))
-		if err := l.Scan(0, func(Entry) error { return nil }); !errors.Is(err, ErrCorrupt) {
+		if err := l.Scan(ctx, 0, func(Entry) error { return nil }); !errors.Is(err, ErrCorrupt) {
 			t.Errorf("%s: Scan err = %v, want ErrCorrupt", tc.name, err)
 		}
 		writeFile(t, path, orig)
@@ -367,7 +367,7 @@ func TestScanDetectsChange(t *testing.T) {
 	forged := appendFrame(orig[:len(orig)-frameOverhead-len(lastRec.payload):len(orig)-frameOverhead-len(lastRec.payload)],
 		lastRec.seq, lastRec.kind, &lastRec.prev, bytes.Repeat([]byte{'x'}, len(lastRec.payload)))
 	writeFile(t, path, forged)
-	if err := l.Scan(0, func(Entry) error { return nil }); !errors.Is(err, ErrCorrupt) {
+	if err := l.Scan(ctx, 0, func(Entry) error { return nil }); !errors.Is(err, ErrCorrupt) {
 		t.Errorf("forged last record: Scan err = %v, want ErrCorrupt", err)
 	}
 }
