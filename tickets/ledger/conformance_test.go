@@ -1,8 +1,8 @@
 package ledger
 
 import (
-	"context"
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"math/rand/v2"
