@@ -40,23 +40,24 @@ func (ld *Lender) Pledge(p *Pool, loan ID, amount money.Amount) ([]byte, error) 
 		return nil, err
 	}
 	p.mu.RLock()
-	err := p.readyFor(loan)
-	var ring *arsig.Ring
-	var opener *arsig.OpenerPublicKey
-	if err == nil {
-		r.pool, r.period, r.ring = p.id, p.period, len(p.lenders)
-		ring, opener = p.ring(r.ring), p.params.opener
+	if p.params == nil || len(p.lenders) == 0 {
+		p.mu.RUnlock()
+		return nil, fmt.Errorf("%w: the pool has no lenders", ErrUnregistered)
 	}
+	r.pool, r.period, r.ring = p.id, p.period, len(p.lenders)
+	ring, opener := p.ring(r.ring), p.params.opener
+	loanErr := p.takesPledges(loan)
 	p.mu.RUnlock()
-	if err != nil {
-		return nil, err
-	}
 	if _, ok := ring.IndexOf(ld.key.Public()); !ok {
 		return nil, fmt.Errorf("%w: the lender is not registered", ErrUnregistered)
+	}
+	if loanErr != nil {
+		return nil, loanErr
 	}
 	if err := r.setMessage(); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrRefused, err)
 	}
+	var err error
 	if r.sig, err = arsig.Sign(ld.key, ring, opener, r.msg); err != nil {
 		return nil, err
 	}
@@ -66,11 +67,8 @@ func (ld *Lender) Pledge(p *Pool, loan ID, amount money.Amount) ([]byte, error) 
 	return r.enc, nil
 }
 
-// readyFor reports whether loan takes pledges. The caller holds p.mu.
-func (p *Pool) readyFor(id ID) error {
-	if p.params == nil || len(p.lenders) == 0 {
-		return fmt.Errorf("%w: the pool has no lenders", ErrUnregistered)
-	}
+// takesPledges reports whether loan takes pledges. The caller holds p.mu.
+func (p *Pool) takesPledges(id ID) error {
 	l := p.loans[id]
 	if l == nil {
 		return fmt.Errorf("%w: unknown loan", ErrUnregistered)

@@ -103,7 +103,7 @@ func (p *Pool) parse(k ledger.Kind, b []byte, replay bool) (record, error) {
 	if k == netting.Kind {
 		st, err := netting.ParseStatement(b)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("%w: %w", ErrMalformed, err)
 		}
 		if replay && (p.params == nil || !st.Netter().Equal(p.params.platform)) {
 			return nil, nil
