@@ -35,11 +35,7 @@ func (b *Borrower) Request(p *Pool, amount, repayment money.Amount, instalments,
 	p.mu.RLock()
 	r.pool, r.period = p.id, p.period
 	p.mu.RUnlock()
-	var err error
-	if r.enc, err = seal(b.key, requestContext, r.body); err != nil {
-		return nil, err
-	}
-	return r.enc, nil
+	return seal(b.key, requestContext, r.body)
 }
 
 // Repay returns the repayment of loan's next instalment, which must be due
@@ -58,9 +54,5 @@ func (b *Borrower) Repay(p *Pool, loan ID) ([]byte, error) {
 	if r == nil {
 		return nil, fmt.Errorf("%w: unknown loan", ErrUnregistered)
 	}
-	var err error
-	if r.enc, err = seal(b.key, repaymentContext, r.body); err != nil {
-		return nil, err
-	}
-	return r.enc, nil
+	return seal(b.key, repaymentContext, r.body)
 }

@@ -61,10 +61,7 @@ func (ld *Lender) Pledge(p *Pool, loan ID, amount money.Amount) ([]byte, error) 
 	if r.sig, err = arsig.Sign(ld.key, ring, opener, r.msg); err != nil {
 		return nil, err
 	}
-	if r.enc, err = seal(ld.account, pledgeContext, r.body); err != nil {
-		return nil, err
-	}
-	return r.enc, nil
+	return seal(ld.account, pledgeContext, r.body)
 }
 
 // takesPledges reports whether loan takes pledges. The caller holds p.mu.

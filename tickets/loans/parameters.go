@@ -24,15 +24,6 @@ type parameters struct {
 	enc      []byte
 }
 
-func newParameters(key *ecdsa.PrivateKey, opener *arsig.OpenerPublicKey, c money.Currency, start time.Time) (*parameters, error) {
-	r := &parameters{platform: key.Public(), opener: opener, currency: c, start: start}
-	var err error
-	if r.enc, err = seal(key, parametersContext, r.body); err != nil {
-		return nil, err
-	}
-	return r, nil
-}
-
 func (r *parameters) body() ([]byte, error) {
 	w := wire.NewWriter(uint16(kindParameters))
 	w.ECDSAKey(r.platform)

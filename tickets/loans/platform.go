@@ -3,6 +3,7 @@ package loans
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/ringtrace/ringtrace/arsig"
@@ -42,14 +43,17 @@ func (pl *Platform) Setup(c money.Currency, start time.Time) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: start: %w", ErrRefused, err)
 	}
-	r, err := newParameters(pl.key, pl.opener.Public(), c, s)
-	if err != nil {
-		return nil, err
-	}
-	return r.enc, nil
+	return seal(pl.key, parametersContext, (&parameters{platform: pl.key.Public(), opener: pl.opener.Public(), currency: c, start: s}).body)
 }
 
-// own checks that p is this platform's pool, and returns its ID.
+// poolID returns the ID of p, if it is this platform's pool.
+func (pl *Platform) poolID(p *Pool) (ID, error) {
+	p.mu.RLock()
+	defer p.mu.RUnlock()
+	return pl.own(p)
+}
+
+// own is poolID for a caller that holds p.mu.
 func (pl *Platform) own(p *Pool) (ID, error) {
 	if p.params == nil || !p.params.platform.Equal(pl.key.Public()) {
 		return ID{}, fmt.Errorf("%w: not this platform's pool", ErrRefused)
@@ -62,17 +66,11 @@ func (pl *Platform) RegisterLender(p *Pool, key *arsig.PublicKey) ([]byte, error
 	if key == nil {
 		return nil, fmt.Errorf("%w: missing lender key", ErrRefused)
 	}
-	p.mu.RLock()
-	id, err := pl.own(p)
-	p.mu.RUnlock()
+	id, err := pl.poolID(p)
 	if err != nil {
 		return nil, err
 	}
-	r, err := newLenderRegistration(pl.key, id, key)
-	if err != nil {
-		return nil, err
-	}
-	return r.enc, nil
+	return seal(pl.key, lenderContext, (&lenderRegistration{pool: id, key: key}).body)
 }
 
 // RegisterBorrower returns the record admitting key as a borrower's.
@@ -80,17 +78,11 @@ func (pl *Platform) RegisterBorrower(p *Pool, key *ecdsa.PublicKey) ([]byte, err
 	if key == nil {
 		return nil, fmt.Errorf("%w: missing borrower key", ErrRefused)
 	}
-	p.mu.RLock()
-	id, err := pl.own(p)
-	p.mu.RUnlock()
+	id, err := pl.poolID(p)
 	if err != nil {
 		return nil, err
 	}
-	r, err := newBorrowerRegistration(pl.key, id, key)
-	if err != nil {
-		return nil, err
-	}
-	return r.enc, nil
+	return seal(pl.key, borrowerContext, (&borrowerRegistration{pool: id, key: key}).body)
 }
 
 // Close returns the netting statement of the pool's open period, which
@@ -102,7 +94,7 @@ func (pl *Platform) Close(p *Pool) ([]byte, error) {
 	var obligations []netting.Obligation
 	var start, end time.Time
 	if err == nil {
-		obligations = p.obligations[p.period-1]
+		obligations = slices.Clone(p.obligations[p.period-1])
 		start, end = p.params.periodStart(p.period), p.params.periodStart(p.period+1)
 	}
 	p.mu.RUnlock()
@@ -129,10 +121,7 @@ func (pl *Platform) Default(p *Pool, loan ID) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	if r.enc, err = seal(pl.key, defaultContext, r.body); err != nil {
-		return nil, err
-	}
-	return r.enc, nil
+	return seal(pl.key, defaultContext, r.body)
 }
 
 func (pl *Platform) defaultOf(p *Pool, id ID) (*loanDefault, error) {
@@ -169,9 +158,5 @@ func (pl *Platform) Disclose(p *Pool, id ID, reason string) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("loans: opening the pledge: %w", err)
 	}
-	r := &disclosure{pool: pool, pledge: id, opening: opening, reason: reason}
-	if r.enc, err = seal(pl.key, disclosureContext, r.body); err != nil {
-		return nil, err
-	}
-	return r.enc, nil
+	return seal(pl.key, disclosureContext, (&disclosure{pool: pool, pledge: id, opening: opening, reason: reason}).body)
 }

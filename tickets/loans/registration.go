@@ -22,15 +22,6 @@ type lenderRegistration struct {
 	enc  []byte
 }
 
-func newLenderRegistration(key *ecdsa.PrivateKey, pool ID, lender *arsig.PublicKey) (*lenderRegistration, error) {
-	r := &lenderRegistration{pool: pool, key: lender}
-	var err error
-	if r.enc, err = seal(key, lenderContext, r.body); err != nil {
-		return nil, err
-	}
-	return r, nil
-}
-
 func (r *lenderRegistration) body() ([]byte, error) {
 	w := wire.NewWriter(uint16(kindLender))
 	w.Fixed(r.pool[:])
@@ -78,15 +69,6 @@ type borrowerRegistration struct {
 	pool ID
 	key  *ecdsa.PublicKey
 	enc  []byte
-}
-
-func newBorrowerRegistration(key *ecdsa.PrivateKey, pool ID, borrower *ecdsa.PublicKey) (*borrowerRegistration, error) {
-	r := &borrowerRegistration{pool: pool, key: borrower}
-	var err error
-	if r.enc, err = seal(key, borrowerContext, r.body); err != nil {
-		return nil, err
-	}
-	return r, nil
 }
 
 func (r *borrowerRegistration) body() ([]byte, error) {
