@@ -322,3 +322,35 @@ func TestReplay(t *testing.T) {
 func (l Loan) pledgeBytes(h *harness) []byte {
 	return h.pool.pledges[l.Pledges[0].ID].enc
 }
+
+// TestZeroValues: nil and zero-value roles and pools return errors.
+func TestZeroValues(t *testing.T) {
+	h := newHarness(t, 1, 1)
+	id := h.request(0, 10, 10, 1, 1)
+	var zero Pool
+	for name, f := range map[string]func() error{
+		"zero pool submit":  func() error { return zero.Submit(h.ctx, h.must(h.platform.Close(h.pool))) },
+		"nil pool submit":   func() error { return (*Pool)(nil).Submit(h.ctx, nil) },
+		"pledge, nil pool":  func() error { _, err := h.lenders[0].Pledge(nil, id, euros(1)); return err },
+		"zero lender":       func() error { _, err := (&Lender{}).Pledge(h.pool, id, euros(1)); return err },
+		"zero borrower":     func() error { _, err := (&Borrower{}).Repay(h.pool, id); return err },
+		"request, nil pool": func() error { _, err := h.borrowers[0].Request(nil, euros(1), euros(1), 1, 1); return err },
+		"zero platform":     func() error { _, err := (&Platform{}).Close(h.pool); return err },
+		"zero platform set": func() error { _, err := (&Platform{}).Setup(eur, start); return err },
+		"close, nil pool":   func() error { _, err := h.platform.Close(nil); return err },
+		"disclose, zero":    func() error { _, err := h.platform.Disclose(&zero, ID{}, ""); return err },
+		"nil lender key":    func() error { _, err := h.platform.RegisterLender(h.pool, nil); return err },
+		"nil keys":          func() error { _, err := NewLender(nil, nil); return err },
+		"nil ledger":        func() error { _, err := Open(h.ctx, nil); return err },
+	} {
+		if err := f(); err == nil {
+			t.Errorf("%s: no error", name)
+		}
+	}
+	if zero.Period() != 0 || len(zero.Loans()) != 0 || zero.Obligations(1) != nil || zero.Statements() != nil {
+		t.Error("a zero pool reads as non-empty")
+	}
+	if (Loan{}).Instalment(1).Valid() {
+		t.Error("instalment of a zero loan")
+	}
+}

@@ -28,6 +28,9 @@ func NewBorrower(key *ecdsa.PrivateKey) (*Borrower, error) {
 // and repay repayment (at least amount) in instalments monthly
 // instalments, taking pledges until the end of period deadline.
 func (b *Borrower) Request(p *Pool, amount, repayment money.Amount, instalments, deadline int) ([]byte, error) {
+	if err := b.usable(p); err != nil {
+		return nil, err
+	}
 	r := &request{borrower: b.key.Public(), deadline: deadline, amount: amount, repayment: repayment, instalments: instalments}
 	if _, err := rand.Read(r.nonce[:]); err != nil {
 		return nil, err
@@ -41,6 +44,9 @@ func (b *Borrower) Request(p *Pool, amount, repayment money.Amount, instalments,
 // Repay returns the repayment of loan's next instalment, which must be due
 // in the pool's open period.
 func (b *Borrower) Repay(p *Pool, loan ID) ([]byte, error) {
+	if err := b.usable(p); err != nil {
+		return nil, err
+	}
 	p.mu.RLock()
 	l := p.loans[loan]
 	var r *repayment
@@ -55,4 +61,11 @@ func (b *Borrower) Repay(p *Pool, loan ID) ([]byte, error) {
 		return nil, fmt.Errorf("%w: unknown loan", ErrUnregistered)
 	}
 	return seal(b.key, repaymentContext, r.body)
+}
+
+func (b *Borrower) usable(p *Pool) error {
+	if b == nil || b.key == nil {
+		return errors.New("loans: borrower not made by NewBorrower")
+	}
+	return p.opened()
 }

@@ -35,6 +35,12 @@ func NewLender(key *arsig.PrivateKey, account *ecdsa.PrivateKey) (*Lender, error
 // Pledge returns a pledge of amount to loan in the pool's open period,
 // ring-signed under every lender registered so far.
 func (ld *Lender) Pledge(p *Pool, loan ID, amount money.Amount) ([]byte, error) {
+	if ld == nil || ld.key == nil || ld.account == nil {
+		return nil, errors.New("loans: lender not made by NewLender")
+	}
+	if err := p.opened(); err != nil {
+		return nil, err
+	}
 	r := &pledge{loan: loan, amount: amount, account: ld.account.Public()}
 	if _, err := rand.Read(r.nonce[:]); err != nil {
 		return nil, err

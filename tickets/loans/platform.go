@@ -36,6 +36,9 @@ func NewPlatform(key *ecdsa.PrivateKey, opener *arsig.OpenerKey) (*Platform, err
 // keys, the currency and the start of period 1 (truncated to whole
 // seconds, UTC). Periods are calendar months from start.
 func (pl *Platform) Setup(c money.Currency, start time.Time) ([]byte, error) {
+	if pl == nil || pl.key == nil || pl.opener == nil {
+		return nil, errors.New("loans: platform not made by NewPlatform")
+	}
 	if !c.Valid() {
 		return nil, fmt.Errorf("%w: invalid currency", ErrRefused)
 	}
@@ -48,9 +51,20 @@ func (pl *Platform) Setup(c money.Currency, start time.Time) ([]byte, error) {
 
 // poolID returns the ID of p, if it is this platform's pool.
 func (pl *Platform) poolID(p *Pool) (ID, error) {
+	if err := pl.usable(p); err != nil {
+		return ID{}, err
+	}
 	p.mu.RLock()
 	defer p.mu.RUnlock()
 	return pl.own(p)
+}
+
+// usable checks the platform and the pool it is given.
+func (pl *Platform) usable(p *Pool) error {
+	if pl == nil || pl.key == nil || pl.opener == nil {
+		return errors.New("loans: platform not made by NewPlatform")
+	}
+	return p.opened()
 }
 
 // own is poolID for a caller that holds p.mu.
@@ -89,6 +103,9 @@ func (pl *Platform) RegisterBorrower(p *Pool, key *ecdsa.PublicKey) ([]byte, err
 // closes it once submitted. The pool does not read the clock: the platform
 // closes a period when its month is over.
 func (pl *Platform) Close(p *Pool) ([]byte, error) {
+	if err := pl.usable(p); err != nil {
+		return nil, err
+	}
 	p.mu.RLock()
 	_, err := pl.own(p)
 	var obligations []netting.Obligation
@@ -115,6 +132,9 @@ func (pl *Platform) Close(p *Pool) ([]byte, error) {
 // Default returns the record that loan defaulted: its first unpaid
 // instalment was due in a period that is closed.
 func (pl *Platform) Default(p *Pool, loan ID) ([]byte, error) {
+	if err := pl.usable(p); err != nil {
+		return nil, err
+	}
 	p.mu.RLock()
 	r, err := pl.defaultOf(p, loan)
 	p.mu.RUnlock()
@@ -139,6 +159,9 @@ func (pl *Platform) defaultOf(p *Pool, id ID) (*loanDefault, error) {
 // Disclose opens pledge id and returns the record naming its lender, with the
 // proof, for reason (at most 1 KiB).
 func (pl *Platform) Disclose(p *Pool, id ID, reason string) ([]byte, error) {
+	if err := pl.usable(p); err != nil {
+		return nil, err
+	}
 	p.mu.RLock()
 	pool, err := pl.own(p)
 	var pr *pledge

@@ -142,6 +142,9 @@ func (p *Pool) applyRecord(rec record) {
 // to other calls. It verifies every signature. Refusals wrap one of the
 // package's sentinels; the pool and the ledger are then unchanged.
 func (p *Pool) Submit(ctx context.Context, record []byte) error {
+	if err := p.opened(); err != nil {
+		return err
+	}
 	if len(record) < wire.HeaderSize {
 		return fmt.Errorf("%w: %d bytes", ErrMalformed, len(record))
 	}
@@ -163,6 +166,16 @@ func (p *Pool) Submit(ctx context.Context, record []byte) error {
 }
 
 // Shared checks.
+
+// errNotOpened is returned for a nil Pool or one not made by Open.
+var errNotOpened = errors.New("loans: pool not made by Open")
+
+func (p *Pool) opened() error {
+	if p == nil || p.ledger == nil {
+		return errNotOpened
+	}
+	return nil
+}
 
 func (p *Pool) checkPool(id ID) error {
 	if id != p.id {

@@ -56,7 +56,8 @@ type Loan struct {
 
 // Instalment returns the amount of instalment i, 1 to Instalments: the
 // repayment divided equally, the first Repayment mod Instalments
-// instalments one minor unit more.
+// instalments one minor unit more. For any other i it returns the zero
+// Amount.
 func (l Loan) Instalment(i int) money.Amount {
 	if i < 1 || i > l.Instalments || !l.Repayment.Valid() {
 		return money.Amount{}

@@ -12,6 +12,9 @@ import (
 // obligations checks a statement's settlement this way. The error wraps
 // [ErrMismatch], or [ErrInvalid] if obligations cannot be netted.
 func (s *Settlement) Check(obligations []Obligation) error {
+	if s == nil {
+		return fmt.Errorf("%w: nil settlement", ErrInvalid)
+	}
 	want, err := Net(obligations)
 	if err != nil {
 		return err
@@ -47,6 +50,9 @@ func (s *Settlement) Check(obligations []Obligation) error {
 // transfers of a settlement from [Net] or [ParseStatement] always settle
 // its nets, so p's transfers add up to its net too.
 func (s *Settlement) CheckParty(p Party, own []Obligation) error {
+	if s == nil {
+		return fmt.Errorf("%w: nil settlement", ErrInvalid)
+	}
 	if !p.valid() {
 		return fmt.Errorf("%w: party name of %d bytes", ErrInvalid, len(p))
 	}

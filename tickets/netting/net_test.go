@@ -189,3 +189,16 @@ func TestCheckParty(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+func TestNilSettlement(t *testing.T) {
+	var s *Settlement
+	if err := s.Check(nil); !errors.Is(err, ErrInvalid) {
+		t.Error(err)
+	}
+	if err := s.CheckParty("a", nil); !errors.Is(err, ErrInvalid) {
+		t.Error(err)
+	}
+	if err := (&Statement{}).Verify(nil); !errors.Is(err, ErrBadSignature) {
+		t.Error(err)
+	}
+}
