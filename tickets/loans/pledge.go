@@ -15,10 +15,11 @@ var pledgeContext = contextOf("pledge")
 // pledge is a lender's promise to fund part of a loan. Its message names
 // the pool, loan, period, amount, the account that pays the amount and
 // receives the repayments, and the ring: the first ring lenders
-// registered. Its ID is the digest of the message, so the same pledge
-// signed again is the same pledge. The message is signed anonymously by a member of that ring
+// registered. The message is signed anonymously by a member of that ring
 // (arsig, with the platform as opener), and the whole record by the
 // account's key, so nobody can pledge from an account that is not theirs.
+// Its ID is the digest of the message, so the same pledge signed again is
+// the same pledge.
 type pledge struct {
 	pool    ID
 	loan    ID

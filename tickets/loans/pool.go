@@ -17,11 +17,13 @@ import (
 
 // A Pool is the state of a loan pool, rebuilt from its ledger by [Open]
 // and extended by [Pool.Submit]. Every role keeps one, from the same
-// ledger, to read the pool's public state; it holds no key. It is safe for
-// concurrent use.
+// ledger, to read the pool's public state, and brings it up to date with
+// [Pool.Update]; it holds no key. One pool, the platform's, submits: the
+// ledger has one writer. It is safe for concurrent use.
 type Pool struct {
 	mu     sync.RWMutex
 	ledger ledger.Ledger
+	next   uint64 // the first ledger entry not yet read
 
 	params *parameters
 	id     ID
@@ -80,21 +82,46 @@ func Open(ctx context.Context, l ledger.Ledger) (*Pool, error) {
 		obligations: [][]netting.Obligation{nil},
 		disclosed:   make(map[ID]bool),
 	}
-	err := l.Scan(ctx, 0, func(e ledger.Entry) error {
+	if err := p.catchUp(ctx); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// Update applies the records appended to the ledger since the pool last
+// read it, checking each as [Open] does.
+func (p *Pool) Update(ctx context.Context) error {
+	if err := p.opened(); err != nil {
+		return err
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.catchUp(ctx)
+}
+
+// catchUp applies the entries from p.next on. The caller holds p.mu or is
+// Open.
+func (p *Pool) catchUp(ctx context.Context) error {
+	if p.next == p.ledger.Len() {
+		return nil
+	}
+	err := p.ledger.Scan(ctx, p.next, func(e ledger.Entry) error {
 		rec, err := p.parse(e.Kind, e.Payload, true)
-		if err != nil || rec == nil {
-			return err
+		if err == nil && rec != nil {
+			if err = p.checkRecord(rec); err == nil {
+				p.applyRecord(rec)
+			}
 		}
-		if err := p.checkRecord(rec); err != nil {
-			return err
+		if err != nil {
+			return fmt.Errorf("entry %d: %w", e.Seq, err)
 		}
-		p.applyRecord(rec)
+		p.next = e.Seq + 1
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("loans: replaying the ledger: %w", err)
+		return fmt.Errorf("loans: replaying the ledger: %w", err)
 	}
-	return p, nil
+	return nil
 }
 
 // parse parses an entry of kind k. Replaying, it returns nil for entries
@@ -138,8 +165,9 @@ func (p *Pool) applyRecord(rec record) {
 
 // Submit checks record, the bytes of a record of this package or of the
 // netting statement that closes the current period, against the pool's
-// state, appends it to the ledger and applies it, atomically with respect
-// to other calls. It verifies every signature. Refusals wrap one of the
+// state (first brought up to date with the ledger), appends it to the
+// ledger and applies it, atomically with respect to other calls on the
+// pool. It verifies every signature. Refusals wrap one of the
 // package's sentinels; the pool and the ledger are then unchanged.
 func (p *Pool) Submit(ctx context.Context, record []byte) error {
 	if err := p.opened(); err != nil {
@@ -155,13 +183,18 @@ func (p *Pool) Submit(ctx context.Context, record []byte) error {
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	if err := p.catchUp(ctx); err != nil {
+		return err
+	}
 	if err := p.checkRecord(rec); err != nil {
 		return err
 	}
-	if _, err := p.ledger.Append(ctx, k, rec.encoded()); err != nil {
+	e, err := p.ledger.Append(ctx, k, rec.encoded())
+	if err != nil {
 		return fmt.Errorf("loans: appending: %w", err)
 	}
 	p.applyRecord(rec)
+	p.next = e.Seq + 1
 	return nil
 }
 

@@ -2,6 +2,7 @@ package loans
 
 import (
 	"bytes"
+	"errors"
 	"slices"
 	"testing"
 
@@ -164,5 +165,41 @@ func TestLapse(t *testing.T) {
 		if len(h.pool.Obligations(n)) != 0 {
 			t.Fatalf("period %d has obligations", n)
 		}
+	}
+}
+
+// TestUpdate: a reader's pool follows the platform's ledger, checking what
+// it reads.
+func TestUpdate(t *testing.T) {
+	h := newHarness(t, 2, 1)
+	reader, err := Open(h.ctx, h.ledger)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := h.request(0, 100, 100, 1, 1)
+	if err := reader.Update(h.ctx); err != nil {
+		t.Fatal(err)
+	}
+	// The lender pledges from its own, up-to-date pool.
+	enc, err := h.lenders[0].Pledge(reader, id, euros(100))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.submit(enc)
+	h.close()
+	if err := reader.Update(h.ctx); err != nil {
+		t.Fatal(err)
+	}
+	samePool(t, h.pool, reader)
+	// A record the platform's pool would refuse, appended behind its back,
+	// stops both.
+	if _, err := h.ledger.Append(h.ctx, kindPledge, enc); err != nil {
+		t.Fatal(err)
+	}
+	if err := reader.Update(h.ctx); !errors.Is(err, ErrDuplicate) {
+		t.Errorf("reader: %v", err)
+	}
+	if err := h.pool.Submit(h.ctx, h.must(h.platform.Close(h.pool))); !errors.Is(err, ErrDuplicate) {
+		t.Errorf("platform: %v", err)
 	}
 }

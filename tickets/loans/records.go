@@ -25,12 +25,9 @@ const (
 	kindFirst, kindLast = 0x0F00, 0x0FFF
 )
 
-// IDSize is the size of an [ID].
-const IDSize = sha256.Size
-
 // An ID names a loan (the digest of its request) or a pledge (the digest
 // of its ring-signed message).
-type ID [IDSize]byte
+type ID [sha256.Size]byte
 
 // A record is a parsed record of the pool: check verifies it against the
 // pool's state and its signatures, apply makes the change it records and
@@ -112,7 +109,7 @@ func digest(label string, b []byte) ID { return wire.Digest(label, b) }
 // readID reads a pool, loan or pledge ID.
 func readID(r *wire.Reader, field string) ID {
 	var id ID
-	copy(id[:], r.Fixed(field, IDSize))
+	copy(id[:], r.Fixed(field, len(id)))
 	return id
 }
 
