@@ -53,7 +53,7 @@ func testSchema(t testing.TB) (*pgxpool.Config, string) {
 // dsn, creating the schema (and dropping it at cleanup) if create is set.
 func schemaConfig(t testing.TB, dsn, schema string, create bool) *pgxpool.Config {
 	t.Helper()
-	cfg, err := pgxpool.ParseConfig(dsn)
+	cfg, err := poolConfig(dsn, schema)
 	if err != nil {
 		t.Fatalf("%s: %v", dsnVariable, err)
 	}
@@ -69,9 +69,20 @@ func schemaConfig(t testing.TB, dsn, schema string, create bool) *pgxpool.Config
 			}
 		})
 	}
-	cfg.ConnConfig.RuntimeParams["search_path"] = schema
-	cfg.ConnConfig.RuntimeParams["application_name"] = schema // tests find their backends by it
 	return cfg
+}
+
+// poolConfig returns the configuration of dsn with schema as the
+// search_path, and as the application name by which tests find their
+// server processes.
+func poolConfig(dsn, schema string) (*pgxpool.Config, error) {
+	cfg, err := pgxpool.ParseConfig(dsn)
+	if err != nil {
+		return nil, err
+	}
+	cfg.ConnConfig.RuntimeParams["search_path"] = schema
+	cfg.ConnConfig.RuntimeParams["application_name"] = schema
+	return cfg, nil
 }
 
 // adminConn opens a connection outside the pool under test, closed at

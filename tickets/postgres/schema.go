@@ -86,6 +86,18 @@ func migrate(ctx context.Context, pool *pgxpool.Pool, steps []string) error {
 }
 
 func migrateTx(ctx context.Context, tx pgx.Tx, steps []string) error {
+	// The usual case, a schema already up to date, only reads, so that a
+	// role without DDL rights can open the database.
+	var exists bool
+	if err := tx.QueryRow(ctx, `SELECT to_regclass('ringtrace_schema') IS NOT NULL`).Scan(&exists); err != nil {
+		return err
+	}
+	if exists {
+		current, err := schemaState(ctx, tx, steps)
+		if err != nil || current {
+			return err
+		}
+	}
 	if _, err := tx.Exec(ctx, `
 CREATE TABLE IF NOT EXISTS ringtrace_schema (
 	singleton    boolean PRIMARY KEY DEFAULT true CHECK (singleton),
@@ -97,18 +109,13 @@ CREATE TABLE IF NOT EXISTS ringtrace_schema (
 	if _, err := tx.Exec(ctx, `INSERT INTO ringtrace_schema (version, store_format) VALUES (0, $1) ON CONFLICT DO NOTHING`, trs.StoreFormat); err != nil {
 		return err
 	}
-	var version, format int
-	if err := tx.QueryRow(ctx, `SELECT version, store_format FROM ringtrace_schema FOR UPDATE`).Scan(&version, &format); err != nil {
+	var version int
+	if err := tx.QueryRow(ctx, `SELECT version FROM ringtrace_schema FOR UPDATE`).Scan(&version); err != nil {
 		return err
 	}
-	if format != trs.StoreFormat {
-		return fmt.Errorf("%w: spent records of trs store format %d, this package uses %d", ErrSchema, format, trs.StoreFormat)
-	}
-	if version > len(steps) {
-		return fmt.Errorf("%w: schema version %d is newer than this package's %d", ErrSchema, version, len(steps))
-	}
-	if version == len(steps) {
-		return nil
+	// Locked: check again, another process may have migrated meanwhile.
+	if current, err := schemaState(ctx, tx, steps); err != nil || current {
+		return err
 	}
 	for v := version; v < len(steps); v++ {
 		if _, err := tx.Exec(ctx, steps[v]); err != nil {
@@ -117,4 +124,23 @@ CREATE TABLE IF NOT EXISTS ringtrace_schema (
 	}
 	_, err := tx.Exec(ctx, `UPDATE ringtrace_schema SET version = $1`, len(steps))
 	return err
+}
+
+// schemaState reads the version row and reports whether the schema is
+// current, or an error wrapping ErrSchema if this package cannot use it.
+func schemaState(ctx context.Context, tx pgx.Tx, steps []string) (current bool, err error) {
+	var version, format int
+	if err := tx.QueryRow(ctx, `SELECT version, store_format FROM ringtrace_schema`).Scan(&version, &format); err != nil {
+		if errors.Is(err, pgx.ErrNoRows) {
+			return false, nil
+		}
+		return false, err
+	}
+	if format != trs.StoreFormat {
+		return false, fmt.Errorf("%w: spent records of trs store format %d, this package uses %d", ErrSchema, format, trs.StoreFormat)
+	}
+	if version > len(steps) {
+		return false, fmt.Errorf("%w: schema version %d is newer than this package's %d", ErrSchema, version, len(steps))
+	}
+	return version == len(steps), nil
 }
