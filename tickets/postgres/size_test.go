@@ -42,11 +42,7 @@ func randomRecord(rng *rand.Rand, tag [trs.DigestSize]byte, n int) (trs.Record, 
 // empty tables is subtracted; BenchmarkPostgresCheckAndAdd reports the
 // total over 100,000 signatures.
 func TestSpentStoreSize(t *testing.T) {
-	const n, perTag = 50, 50
-	tags := 60
-	if testing.Short() {
-		tags = 20
-	}
+	const n, perTag, tags = 50, 50, 100
 	cfg, _ := testSchema(t)
 	cfg.ConnConfig.RuntimeParams["synchronous_commit"] = "off" // same rows, faster commits
 	db := openConfig(t, cfg)
