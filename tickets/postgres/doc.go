@@ -1,10 +1,11 @@
 // Package postgres keeps the shared state of the ticket systems in
 // PostgreSQL, for deployments on many machines: the spent-signature store
 // that every exit plaza or redeemer checks a ticket against, the set of used
-// identifiers (entry commitments, payment ids), and hash-chained ledgers. It
-// also runs on wire-compatible databases that have row locks and READ
-// COMMITTED (CockroachDB, YugabyteDB): it uses no advisory locks, no
-// partitioning and no server-side code.
+// identifiers (entry commitments, payment ids), and hash-chained ledgers.
+// It relies only on row locks and READ COMMITTED — no advisory locks, no
+// partitioning, no server-side code — so that wire-compatible databases
+// (CockroachDB, YugabyteDB) can serve, but it is tested on PostgreSQL 15
+// only.
 //
 // Most users need [Open], then [DB.SpentStore] under a [trs.Index],
 // [DB.UsedSet] and [DB.Ledger]. This is the only package of the module

@@ -36,7 +36,6 @@ CREATE TABLE ringtrace_spent (
 	a1     bytea NOT NULL CHECK (length(a1) = 32),
 	fps    bytea NOT NULL CHECK (length(fps) BETWEEN 8 AND 32768 AND length(fps) % 8 = 0)
 );
-ALTER TABLE ringtrace_spent ALTER COLUMN fps SET STORAGE EXTERNAL;
 CREATE INDEX ringtrace_spent_tag ON ringtrace_spent (tag_id);
 
 CREATE TABLE ringtrace_used (
