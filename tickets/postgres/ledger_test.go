@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"reflect"
 	"testing"
 
 	"github.com/ringtrace/ringtrace/tickets/ledger"
@@ -61,14 +62,8 @@ func scanEntries(t testing.TB, l ledger.Ledger, from uint64) []ledger.Entry {
 
 func equalEntries(t testing.TB, got, want []ledger.Entry) {
 	t.Helper()
-	if len(got) != len(want) {
-		t.Fatalf("%d entries, want %d", len(got), len(want))
-	}
-	for i := range got {
-		g, w := got[i], want[i]
-		if g.Seq != w.Seq || g.Kind != w.Kind || !bytes.Equal(g.Payload, w.Payload) || g.Prev != w.Prev || g.Hash != w.Hash {
-			t.Fatalf("entry %d:\n got %+v\nwant %+v", i, g, w)
-		}
+	if len(got) != len(want) || len(got) > 0 && !reflect.DeepEqual(got, want) {
+		t.Fatalf("%d entries differ from the %d expected", len(got), len(want))
 	}
 }
 

@@ -42,6 +42,9 @@ func randomRecord(rng *rand.Rand, tag [trs.DigestSize]byte, n int) (trs.Record, 
 // empty tables is subtracted; BenchmarkPostgresCheckAndAdd reports the
 // total over 100,000 signatures.
 func TestSpentStoreSize(t *testing.T) {
+	if testing.Short() {
+		t.Skip("5,000 check-and-adds; the full run measures them")
+	}
 	const n, perTag, tags = 50, 50, 100
 	cfg, _ := testSchema(t)
 	cfg.ConnConfig.RuntimeParams["synchronous_commit"] = "off" // same rows, faster commits
