@@ -27,6 +27,7 @@ import (
 func BenchmarkPostgresCheckAndAdd(b *testing.B) {
 	const n, stored = 50, 100000
 	cfg, _ := testSchema(b)
+	cfg.ConnConfig.RuntimeParams["synchronous_commit"] = "on"
 	cfg.MaxConns = 40
 	db := openConfig(b, cfg)
 	s := db.SpentStore()

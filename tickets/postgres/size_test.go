@@ -47,7 +47,6 @@ func TestSpentStoreSize(t *testing.T) {
 	}
 	const n, perTag, tags = 50, 50, 100
 	cfg, _ := testSchema(t)
-	cfg.ConnConfig.RuntimeParams["synchronous_commit"] = "off" // same rows, faster commits
 	db := openConfig(t, cfg)
 	s := db.SpentStore()
 	_, ring := testMembers(t, 1)
