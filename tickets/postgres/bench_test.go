@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -38,14 +39,15 @@ func BenchmarkPostgresCheckAndAdd(b *testing.B) {
 		b.Run(fmt.Sprintf("n=%d,stored=%d,clients=%d", n, stored, clients), func(b *testing.B) {
 			jobs := make(chan struct{})
 			var wg sync.WaitGroup
+			run := benchRuns.Add(1) // -count repeats this function over the same store
 			for c := range clients {
 				wg.Go(func() {
-					rng := rand.New(rand.NewPCG(uint64(clients), uint64(c)))
+					rng := rand.New(rand.NewPCG(run, uint64(c)))
 					var tag [trs.DigestSize]byte
 					used := n
 					for range jobs {
 						if used == n {
-							t := trs.NewTag(fmt.Appendf(nil, "bench-%d-%d-%d", clients, c, rng.Uint64()), ring)
+							t := trs.NewTag(fmt.Appendf(nil, "bench-%d-%d-%d", run, c, rng.Uint64()), ring)
 							if err := s.Register(ctx, t, time.Now().Add(24*time.Hour)); err != nil {
 								b.Error(err)
 								return
@@ -53,7 +55,12 @@ func BenchmarkPostgresCheckAndAdd(b *testing.B) {
 							tag, used = t.Digest(), 0
 						}
 						r, fps := randomRecord(rng, tag, n)
-						err := s.CheckAndAdd(ctx, r, fps, func(ms []trs.Match) (bool, error) { return len(ms) == 0, nil })
+						err := s.CheckAndAdd(ctx, r, fps, func(ms []trs.Match) (bool, error) {
+							if len(ms) > 0 {
+								return false, fmt.Errorf("%d unexpected candidates", len(ms))
+							}
+							return true, nil
+						})
 						if err != nil {
 							b.Error(err)
 							return
@@ -74,6 +81,8 @@ func BenchmarkPostgresCheckAndAdd(b *testing.B) {
 		})
 	}
 }
+
+var benchRuns atomic.Uint64
 
 // fillSpentStore stores count random records at ring size n in tags of n
 // with COPY, in random order (as concurrent sales interleave), then
