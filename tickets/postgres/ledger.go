@@ -185,12 +185,10 @@ func (l *Ledger) Append(ctx context.Context, kind ledger.Kind, payload []byte) (
 			l.failed = fmt.Errorf("%w: %q already has entry %d", ErrConflict, l.name, e.Seq)
 			return ledger.Entry{}, l.failed
 		}
-		if !errors.As(err, &pgErr) {
-			// No answer from the server: the entry may or may not be stored.
-			l.unsure = &e
-			return ledger.Entry{}, fmt.Errorf("postgres: ledger %q: entry %d not acknowledged, outcome unknown: %w", l.name, e.Seq, err)
-		}
-		return ledger.Entry{}, fmt.Errorf("postgres: ledger %q: entry %d not stored: %w", l.name, e.Seq, err)
+		// The server may have stored the entry before the error (a
+		// terminated connection, a lost reply): the next Append finds out.
+		l.unsure = &e
+		return ledger.Entry{}, fmt.Errorf("postgres: ledger %q: entry %d not acknowledged: %w", l.name, e.Seq, err)
 	}
 	l.advance(e.Hash)
 	e.Payload = append([]byte{}, e.Payload...)

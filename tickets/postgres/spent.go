@@ -250,7 +250,7 @@ func (s *SpentStore) Prune(ctx context.Context, now time.Time) (int64, error) {
 
 func (s *SpentStore) pruneBatchTx(ctx context.Context, now time.Time) (dropped int64, done bool, err error) {
 	err = pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{IsoLevel: pgx.ReadCommitted}, func(tx pgx.Tx) error {
-		rows, err := tx.Query(ctx, `SELECT id FROM ringtrace_spent_tags WHERE until < $1 ORDER BY until LIMIT $2 FOR UPDATE`, now, s.pruneBatch)
+		rows, err := tx.Query(ctx, `SELECT id FROM ringtrace_spent_tags WHERE until < $1 ORDER BY until, id LIMIT $2 FOR UPDATE`, now, s.pruneBatch)
 		if err != nil {
 			return err
 		}
