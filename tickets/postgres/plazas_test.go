@@ -91,7 +91,7 @@ func runPlaza(schema string, work plazaWork) {
 	db.SpentStore().hook = func(p hookPoint, _ uint32) {
 		if p.String() == pauseAt {
 			fmt.Println("paused")
-			select {} // until killed
+			time.Sleep(time.Hour) // until killed
 		}
 	}
 	fmt.Println("ready")
