@@ -179,8 +179,9 @@ func (c *Collector) Collect(ctx context.Context, usages [][]byte) []error {
 }
 
 // DraftInvoices opens every unbilled usage record of a closed period and
-// returns one signed invoice per signer, lines in ledger order, not yet on
-// the ledger ([Collector.Issue] appends them). The records are opened in
+// returns one signed invoice per signer (or several, of at most 4096 lines
+// each), lines in ledger order, not yet on the ledger ([Collector.Issue]
+// appends them). The records are opened in
 // parallel on runtime.GOMAXPROCS(0) goroutines.
 func (c *Collector) DraftInvoices(period uint32, issued, due time.Time) ([]*Invoice, error) {
 	b := c.book
@@ -214,11 +215,14 @@ func (c *Collector) DraftInvoices(period uint32, issued, due time.Time) ([]*Invo
 	}
 	invs := make([]*Invoice, 0, len(order))
 	for _, user := range order {
-		inv, err := NewInvoice(c.signer, ps.desc, user, issued, due, byUser[keyOf(user)])
-		if err != nil {
-			return nil, err
+		// A user with more records than an invoice holds gets several.
+		for lines := byUser[keyOf(user)]; len(lines) > 0; lines = lines[min(len(lines), maxLines):] {
+			inv, err := NewInvoice(c.signer, ps.desc, user, issued, due, lines[:min(len(lines), maxLines)])
+			if err != nil {
+				return nil, err
+			}
+			invs = append(invs, inv)
 		}
-		invs = append(invs, inv)
 	}
 	return invs, nil
 }

@@ -189,3 +189,25 @@ func TestLineTampering(t *testing.T) {
 		})
 	}
 }
+
+// TestRepeatedLine: an invoice billing one record on two lines verifies line
+// by line, so the user's check refuses it as a whole; so does the check of
+// a forfeiture whose evidence repeats a record.
+func TestRepeatedLine(t *testing.T) {
+	w := newWorld(t, ledger.NewMemory(), 2)
+	w.use(0, 1, 300)
+	w.close()
+	invs, err := w.collector.DraftInvoices(1, tIssued, tDue)
+	must(t, err)
+	l := invs[0].Lines()
+	twice, err := NewInvoice(w.signer, w.period, invs[0].User(), tIssued, tDue, []Line{l[0], l[0]})
+	must(t, err)
+	_, err = twice.Check(w.period, w.users[0].Public())
+	wantErr(t, err, ErrRefused)
+	wantErr(t, w.collector.Issue(ctx, twice), ErrRefused, errNotBillable)
+	must(t, w.collector.Issue(ctx, invs[0]))
+	f, err := newForfeiture(w.signer, invs[0], eurs(600), tDue.Add(time.Second), []Line{l[0], l[0]})
+	must(t, err)
+	wantErr(t, f.Check(w.period), ErrRefused)
+	wantErr(t, w.book.append(ctx, f), ErrRefused)
+}

@@ -101,7 +101,7 @@ func parseForfeiture(b []byte) (*Forfeiture, error) {
 
 // Check checks the forfeiture as anyone can, with the descriptor of the
 // invoice's period: that p's collector signed it, that every line of
-// evidence proves (arsig.VerifyOpening) that the forfeiting user signed its
+// evidence, each of another usage record, proves (arsig.VerifyOpening) that the forfeiting user signed its
 // usage record of period p, and that the amount taken is no more than the
 // evidence bills. Errors wrap [ErrBadSignature], [ErrInvalidLine] or
 // [ErrRefused]. That the evidence is exactly the invoice's owed lines, and
@@ -112,6 +112,9 @@ func (f *Forfeiture) Check(p *Period) error {
 		return malformed("forfeiture check", "missing forfeiture or period")
 	}
 	if err := verifyCollector(p.collector, contextForfeiture, f.enc, "forfeiture"); err != nil {
+		return err
+	}
+	if err := distinct(f.evidence); err != nil {
 		return err
 	}
 	billed := money.Zero(p.deposit.Currency())

@@ -569,3 +569,26 @@ func TestRefundNeedsTheKey(t *testing.T) {
 	}
 	wantErr(t, w.register(0, eurs(5000), tEnd.Add(2*time.Second)), ErrRefused, errAlreadyRegistered)
 }
+
+// TestManyRecordsOneUser: a user with more records than an invoice holds
+// gets several invoices; nobody's invoicing fails for it.
+func TestManyRecordsOneUser(t *testing.T) {
+	if testing.Short() {
+		t.Skip("signs and opens 4,097 usage records")
+	}
+	w := newWorld(t, ledger.NewMemory(), 2)
+	n := maxLines + 1
+	us := make([][]byte, n)
+	for i := range us {
+		us[i] = w.sign(0, "svc", 1, tStart.Add(time.Duration(i)*time.Second)).Bytes()
+	}
+	for _, err := range w.collector.Collect(ctx, us) {
+		must(t, err)
+	}
+	w.use(1, 1, 1)
+	w.close()
+	invs := w.issueAll(tIssued, tDue)
+	if len(invs) != 3 || len(invs[0].Lines()) != maxLines || len(invs[1].Lines()) != 1 {
+		t.Fatalf("%d invoices", len(invs))
+	}
+}

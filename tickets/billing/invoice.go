@@ -201,9 +201,9 @@ func parseInvoice(b []byte) (*Invoice, error) {
 // Check checks the invoice as its payer does before paying, with public
 // data only: that p's collector signed it for period p, that it is
 // addressed to payer, that the total is the sum of the lines, and every
-// line — that its usage record is of period p and that its opening proves,
-// with arsig.VerifyOpening against p's ring and opener key, that payer
-// signed it. It returns an error about the invoice as a whole, or one entry
+// line — that its usage record is of period p, on no other line, and that
+// its opening proves, with arsig.VerifyOpening against p's ring and opener
+// key, that payer signed it. It returns an error about the invoice as a whole, or one entry
 // per line: nil where the line verifies, otherwise an error wrapping
 // [ErrInvalidLine] (or [ErrPeriod]), which a dispute of that line cures.
 func (inv *Invoice) Check(p *Period, payer *arsig.PublicKey) ([]error, error) {
@@ -219,6 +219,9 @@ func (inv *Invoice) Check(p *Period, payer *arsig.PublicKey) ([]error, error) {
 	if !inv.user.Equal(payer) {
 		return nil, fmt.Errorf("%w: invoice addressed to another key", ErrRefused)
 	}
+	if err := distinct(inv.lines); err != nil {
+		return nil, err
+	}
 	total := money.Zero(p.deposit.Currency())
 	errs := make([]error, len(inv.lines))
 	for i, l := range inv.lines {
@@ -231,6 +234,19 @@ func (inv *Invoice) Check(p *Period, payer *arsig.PublicKey) ([]error, error) {
 		return nil, fmt.Errorf("%w: total %v, the lines add up to %v", ErrRefused, inv.total, total)
 	}
 	return errs, nil
+}
+
+// distinct checks that no usage record appears on two lines: each line
+// would verify, and the record would be paid twice.
+func distinct(lines []Line) error {
+	seen := make(map[[32]byte]bool, len(lines))
+	for i, l := range lines {
+		if seen[l.Usage.id] {
+			return fmt.Errorf("%w: line %d repeats a usage record", ErrRefused, i)
+		}
+		seen[l.Usage.id] = true
+	}
+	return nil
 }
 
 // verifyLine reports whether l's opening proves that user signed l's usage

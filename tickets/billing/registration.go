@@ -175,13 +175,12 @@ func (h *holderRecord) message(params *Parameters, body []byte) []byte {
 	return d[:]
 }
 
-// verify checks the proof against the system's parameters.
+// verify checks the proof against the system's parameters. What it
+// checks is the record's own bytes: the proof is the last field, u32
+// length || signature.
 func (h *holderRecord) verify(params *Parameters) error {
-	body, err := h.body()
-	var ring *arsig.Ring
-	if err == nil {
-		ring, err = arsig.NewRing([]*arsig.PublicKey{h.user})
-	}
+	body := h.enc[:len(h.enc)-4-len(h.proof.Bytes())]
+	ring, err := arsig.NewRing([]*arsig.PublicKey{h.user})
 	if err == nil {
 		err = arsig.Verify(ring, params.opener, h.message(params, body), h.proof)
 	}
