@@ -79,3 +79,27 @@ func TestEdge(t *testing.T) {
 		wantErr(t, err, ErrBadSignature)
 	})
 }
+
+// TestDescriptorCopies: records name their period by the descriptor's
+// signed body, so a descriptor signed twice is one period: records made
+// from either copy are accepted by edges holding the other and by the
+// collector.
+func TestDescriptorCopies(t *testing.T) {
+	w := newWorld(t, ledger.NewMemory(), 2)
+	body, err := w.period.body()
+	must(t, err)
+	again, err := signBody(w.signer, contextPeriod, body, "period")
+	must(t, err)
+	if bytes.Equal(again, w.period.Bytes()) {
+		t.Fatal("the second signature is the first")
+	}
+	copyP, err := ParsePeriod(again, w.signer.Public())
+	must(t, err)
+	edge, err := NewEdge(w.period, "svc")
+	must(t, err)
+	u, err := NewUsage(w.users[0], copyP, "svc", eurs(5), tStart, nil)
+	must(t, err)
+	_, err = edge.Accept(u.Bytes())
+	must(t, err)
+	must(t, w.collector.Accept(ctx, u.Bytes()))
+}

@@ -429,8 +429,20 @@ func TestPeriodRing(t *testing.T) {
 		t.Fatal("a period opened before the previous one ended")
 	}
 	wantErr(t, err, ErrPeriod)
-	_, err = w.collector.OpenPeriod(ctx, start, end)
+	// A key registered now joins the next ring; a refunded one leaves it.
+	late, err := arsig.GenerateKey()
 	must(t, err)
+	w.users = append(w.users, late)
+	must(t, w.register(3, eurs(5000), tEnd))
+	w.issueAll(tIssued, tDue) // nothing to bill: period 1 is wholly billed
+	must(t, w.refundAll(2, tEnd))
+	next, err := w.collector.OpenPeriod(ctx, start, end)
+	must(t, err)
+	_, hasLate := next.Ring().IndexOf(late.Public())
+	_, hasRefunded := next.Ring().IndexOf(w.users[2].Public())
+	if !hasLate || hasRefunded || next.Ring().Len() != 3 {
+		t.Fatal("the next ring is not the registry's")
+	}
 }
 
 // TestRegistrationProofOfPossession: a key is registered only with a proof
