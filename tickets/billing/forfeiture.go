@@ -27,8 +27,7 @@ type Forfeiture struct {
 	amount   money.Amount
 	time     time.Time
 	evidence []Line
-	sig      []byte
-	enc      []byte
+	signed
 }
 
 func (*Forfeiture) kind() ledger.Kind { return kindForfeiture }
@@ -39,14 +38,9 @@ func newForfeiture(signer *ecdsa.PrivateKey, inv *Invoice, amount money.Amount, 
 	if f.time, err = seconds(t, "forfeiture time"); err != nil {
 		return nil, err
 	}
-	body, err := f.body()
-	if err != nil {
+	if err := f.sign(signer, contextForfeiture, "forfeiture", f.body); err != nil {
 		return nil, err
 	}
-	if f.enc, err = signBody(signer, contextForfeiture, body, "forfeiture"); err != nil {
-		return nil, err
-	}
-	f.sig = clone(f.enc[len(body):])
 	return f, nil
 }
 
@@ -63,26 +57,13 @@ func (f *Forfeiture) body() ([]byte, error) {
 	return finish(w, "forfeiture")
 }
 
-func (f *Forfeiture) encode() ([]byte, error) {
-	body, err := f.body()
-	if err != nil {
-		return nil, err
-	}
-	return withSignature(body, f.sig), nil
-}
+func (f *Forfeiture) encode() ([]byte, error) { return f.reencode(f.body()) }
 
 // ParseForfeiture parses a forfeiture and checks that collector signed it.
 // Errors wrap [ErrMalformed] or [ErrBadSignature]. It does not check the
 // evidence: that is [Forfeiture.Check].
 func ParseForfeiture(b []byte, collector *ecdsa.PublicKey) (*Forfeiture, error) {
-	f, err := parseForfeiture(b)
-	if err != nil {
-		return nil, err
-	}
-	if err := verifyCollector(collector, contextForfeiture, f.enc, "forfeiture"); err != nil {
-		return nil, err
-	}
-	return f, nil
+	return parseSigned(b, collector, contextForfeiture, "forfeiture", parseForfeiture)
 }
 
 func parseForfeiture(b []byte) (*Forfeiture, error) {

@@ -458,11 +458,6 @@ func TestRegistrationProofOfPossession(t *testing.T) {
 		must(t, err)
 		return &r.r
 	}
-	encode := func(h *holderRecord) []byte {
-		enc, err := h.encode()
-		must(t, err)
-		return enc
-	}
 
 	t.Run("no proof", func(t *testing.T) {
 		h := reg(victim, w.params)
@@ -474,28 +469,28 @@ func TestRegistrationProofOfPossession(t *testing.T) {
 		// The attacker's own proof, moved onto the victim's key.
 		h := reg(victim, w.params)
 		h.proof = reg(attacker, w.params).proof
-		wantErr(t, w.collector.Accept(ctx, encode(h)), ErrBadSignature, arsig.ErrInvalidSignature)
+		wantErr(t, w.collector.Accept(ctx, encodeHolder(t, h)), ErrBadSignature, arsig.ErrInvalidSignature)
 	})
 	t.Run("proof for other fields", func(t *testing.T) {
 		h := reg(victim, w.params)
 		h.amount = eurs(6000)
-		wantErr(t, w.collector.Accept(ctx, encode(h)), ErrBadSignature)
+		wantErr(t, w.collector.Accept(ctx, encodeHolder(t, h)), ErrBadSignature)
 	})
 	t.Run("proof for another system", func(t *testing.T) {
 		other, err := newParameters(w.signer, w.opener.Public(), eurs(1))
 		must(t, err)
-		wantErr(t, w.collector.Accept(ctx, encode(reg(victim, other))), ErrBadSignature)
+		wantErr(t, w.collector.Accept(ctx, encodeHolder(t, reg(victim, other))), ErrBadSignature)
 	})
 	t.Run("replay refuses a record without a valid proof", func(t *testing.T) {
 		h := reg(victim, w.params)
 		h.time = h.time.Add(time.Second)
 		l := copyLedger(t, w.l, nil)
-		_, err := l.Append(ctx, kindRegistration, encode(h))
+		_, err := l.Append(ctx, kindRegistration, encodeHolder(t, h))
 		must(t, err)
 		_, err = Open(ctx, l, w.signer.Public())
 		wantErr(t, err, ErrBadSignature, arsig.ErrInvalidSignature)
 	})
-	must(t, w.collector.Accept(ctx, encode(reg(victim, w.params))))
+	must(t, w.collector.Accept(ctx, encodeHolder(t, reg(victim, w.params))))
 }
 
 // TestDepositSpentOnce: two unpaid invoices of one user, together owing more
@@ -552,28 +547,23 @@ func TestRefundNeedsTheKey(t *testing.T) {
 		must(t, err)
 		return &r.r
 	}
-	encode := func(h *holderRecord) []byte {
-		enc, err := h.encode()
-		must(t, err)
-		return enc
-	}
 	body, err := refund(0).body()
 	must(t, err)
 	wantErr(t, w.collector.Accept(ctx, body), ErrMalformed)
 
 	h := refund(0)
 	h.proof = refund(1).proof
-	wantErr(t, w.collector.Accept(ctx, encode(h)), ErrBadSignature)
+	wantErr(t, w.collector.Accept(ctx, encodeHolder(t, h)), ErrBadSignature)
 	moved := refund(0)
 	moved.time = moved.time.Add(time.Second)
-	wantErr(t, w.collector.Accept(ctx, encode(moved)), ErrBadSignature)
+	wantErr(t, w.collector.Accept(ctx, encodeHolder(t, moved)), ErrBadSignature)
 
 	// A registration proof is no refund proof.
 	reg, err := NewRegistration(w.users[0], w.params, eurs(5000), tEnd.Add(time.Second))
 	must(t, err)
 	h = refund(0)
 	h.proof = reg.r.proof
-	wantErr(t, w.collector.Accept(ctx, encode(h)), ErrBadSignature)
+	wantErr(t, w.collector.Accept(ctx, encodeHolder(t, h)), ErrBadSignature)
 
 	must(t, w.refundAll(0, tEnd.Add(time.Second)))
 	if !w.account(0).retired {
@@ -603,4 +593,12 @@ func TestManyRecordsOneUser(t *testing.T) {
 	if len(invs) != 3 || len(invs[0].Lines()) != maxLines || len(invs[1].Lines()) != 1 {
 		t.Fatalf("%d invoices", len(invs))
 	}
+}
+
+// encodeHolder re-encodes a registration or refund changed by a test.
+func encodeHolder(t *testing.T, h *holderRecord) []byte {
+	t.Helper()
+	enc, err := h.encode()
+	must(t, err)
+	return enc
 }

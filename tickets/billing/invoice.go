@@ -39,9 +39,8 @@ type Invoice struct {
 	issued, due time.Time
 	total       money.Amount
 	lines       []Line
-	sig         []byte
-	enc         []byte
-	id          [32]byte
+	signed
+	id [32]byte
 }
 
 func (*Invoice) kind() ledger.Kind { return kindInvoice }
@@ -92,15 +91,10 @@ func newInvoice(signer *ecdsa.PrivateKey, period uint32, user *arsig.PublicKey, 
 	if inv.due, err = seconds(due, "invoice due date"); err != nil {
 		return nil, err
 	}
-	body, err := inv.body()
-	if err != nil {
+	if err := inv.sign(signer, contextInvoice, "invoice", inv.body); err != nil {
 		return nil, err
 	}
-	if inv.enc, err = signBody(signer, contextInvoice, body, "invoice"); err != nil {
-		return nil, err
-	}
-	inv.sig = clone(inv.enc[len(body):])
-	inv.id = wire.Digest(labelInvoice, body)
+	inv.id = wire.Digest(labelInvoice, inv.signedBody())
 	return inv, nil
 }
 
@@ -158,26 +152,13 @@ func (inv *Invoice) body() ([]byte, error) {
 	return finish(w, "invoice")
 }
 
-func (inv *Invoice) encode() ([]byte, error) {
-	body, err := inv.body()
-	if err != nil {
-		return nil, err
-	}
-	return withSignature(body, inv.sig), nil
-}
+func (inv *Invoice) encode() ([]byte, error) { return inv.reencode(inv.body()) }
 
 // ParseInvoice parses an invoice and checks that collector signed it.
 // Errors wrap [ErrMalformed] or [ErrBadSignature]. It does not check the
 // lines: that is [Invoice.Check].
 func ParseInvoice(b []byte, collector *ecdsa.PublicKey) (*Invoice, error) {
-	inv, err := parseInvoice(b)
-	if err != nil {
-		return nil, err
-	}
-	if err := verifyCollector(collector, contextInvoice, inv.enc, "invoice"); err != nil {
-		return nil, err
-	}
-	return inv, nil
+	return parseSigned(b, collector, contextInvoice, "invoice", parseInvoice)
 }
 
 func parseInvoice(b []byte) (*Invoice, error) {
@@ -194,7 +175,7 @@ func parseInvoice(b []byte) (*Invoice, error) {
 		return nil, err
 	}
 	inv.enc = clone(b)
-	inv.id = wire.Digest(labelInvoice, b[:len(b)-wire.SignatureSize])
+	inv.id = wire.Digest(labelInvoice, inv.signedBody())
 	return inv, nil
 }
 

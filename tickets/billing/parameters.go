@@ -20,8 +20,7 @@ type Parameters struct {
 	collector *ecdsa.PublicKey
 	opener    *arsig.OpenerPublicKey
 	deposit   money.Amount
-	sig       []byte
-	enc       []byte
+	signed
 }
 
 func (*Parameters) kind() ledger.Kind { return kindParameters }
@@ -31,14 +30,9 @@ func newParameters(signer *ecdsa.PrivateKey, opener *arsig.OpenerPublicKey, depo
 		return nil, malformed("parameters", "missing collector key")
 	}
 	p := &Parameters{collector: signer.Public(), opener: opener, deposit: deposit}
-	body, err := p.body()
-	if err != nil {
+	if err := p.sign(signer, contextParameters, "parameters", p.body); err != nil {
 		return nil, err
 	}
-	if p.enc, err = signBody(signer, contextParameters, body, "parameters"); err != nil {
-		return nil, err
-	}
-	p.sig = clone(p.enc[len(body):])
 	return p, nil
 }
 
@@ -53,23 +47,17 @@ func (p *Parameters) body() ([]byte, error) {
 	return finish(w, "parameters")
 }
 
-func (p *Parameters) encode() ([]byte, error) {
-	body, err := p.body()
-	if err != nil {
-		return nil, err
-	}
-	return withSignature(body, p.sig), nil
-}
+func (p *Parameters) encode() ([]byte, error) { return p.reencode(p.body()) }
 
 // ParseParameters parses a Parameters record and checks that collector
 // signed it and is the collector it names. Errors wrap [ErrMalformed] or
 // [ErrBadSignature].
 func ParseParameters(b []byte, collector *ecdsa.PublicKey) (*Parameters, error) {
 	p, err := parseParameters(b)
-	if err != nil {
-		return nil, err
+	if err == nil {
+		err = p.verify(collector)
 	}
-	if err := p.verify(collector); err != nil {
+	if err != nil {
 		return nil, err
 	}
 	return p, nil

@@ -35,9 +35,8 @@ type Period struct {
 	deposit    money.Amount
 	start, end time.Time
 	ring       *arsig.Ring
-	sig        []byte
-	enc        []byte
-	digest     [32]byte
+	signed
+	digest [32]byte
 }
 
 const labelPeriod = "ringtrace/billing/period-id/v1"
@@ -53,15 +52,10 @@ func newPeriod(signer *ecdsa.PrivateKey, id uint32, params *Parameters, start, e
 	if p.end, err = seconds(end, "period end"); err != nil {
 		return nil, err
 	}
-	body, err := p.body()
-	if err != nil {
+	if err := p.sign(signer, contextPeriod, "period", p.body); err != nil {
 		return nil, err
 	}
-	if p.enc, err = signBody(signer, contextPeriod, body, "period"); err != nil {
-		return nil, err
-	}
-	p.sig = clone(p.enc[len(body):])
-	p.digest = wire.Digest(labelPeriod, body)
+	p.digest = wire.Digest(labelPeriod, p.signedBody())
 	return p, nil
 }
 
@@ -90,27 +84,18 @@ func (p *Period) body() ([]byte, error) {
 	return finish(w, "period")
 }
 
-func (p *Period) encode() ([]byte, error) {
-	body, err := p.body()
-	if err != nil {
-		return nil, err
-	}
-	return withSignature(body, p.sig), nil
-}
+func (p *Period) encode() ([]byte, error) { return p.reencode(p.body()) }
 
 // ParsePeriod parses a period descriptor and checks that collector signed
 // it and is the collector it names. Errors wrap [ErrMalformed] or
 // [ErrBadSignature].
 func ParsePeriod(b []byte, collector *ecdsa.PublicKey) (*Period, error) {
-	p, err := parsePeriod(b)
+	p, err := parseSigned(b, collector, contextPeriod, "period", parsePeriod)
 	if err != nil {
 		return nil, err
 	}
 	if !p.collector.Equal(collector) {
 		return nil, fmt.Errorf("%w: period names another collector", ErrBadSignature)
-	}
-	if err := verifyCollector(collector, contextPeriod, p.enc, "period"); err != nil {
-		return nil, err
 	}
 	return p, nil
 }
@@ -137,7 +122,7 @@ func parsePeriod(b []byte) (*Period, error) {
 		return nil, err
 	}
 	p.enc = clone(b)
-	p.digest = wire.Digest(labelPeriod, b[:len(b)-wire.SignatureSize])
+	p.digest = wire.Digest(labelPeriod, p.signedBody())
 	return p, nil
 }
 
@@ -225,8 +210,7 @@ type periodClose struct {
 	id     uint32
 	time   time.Time
 	usages uint32
-	sig    []byte
-	enc    []byte
+	signed
 }
 
 func (*periodClose) kind() ledger.Kind { return kindPeriodClose }
@@ -237,14 +221,9 @@ func newPeriodClose(signer *ecdsa.PrivateKey, id uint32, t time.Time, usages uin
 	if c.time, err = seconds(t, "period close time"); err != nil {
 		return nil, err
 	}
-	body, err := c.body()
-	if err != nil {
+	if err := c.sign(signer, contextPeriodClose, "period close", c.body); err != nil {
 		return nil, err
 	}
-	if c.enc, err = signBody(signer, contextPeriodClose, body, "period close"); err != nil {
-		return nil, err
-	}
-	c.sig = clone(c.enc[len(body):])
 	return c, nil
 }
 
@@ -256,13 +235,7 @@ func (c *periodClose) body() ([]byte, error) {
 	return finish(w, "period close")
 }
 
-func (c *periodClose) encode() ([]byte, error) {
-	body, err := c.body()
-	if err != nil {
-		return nil, err
-	}
-	return withSignature(body, c.sig), nil
-}
+func (c *periodClose) encode() ([]byte, error) { return c.reencode(c.body()) }
 
 func parsePeriodClose(b []byte) (*periodClose, error) {
 	r := newReader(b, kindPeriodClose, "period close")

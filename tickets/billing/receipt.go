@@ -20,8 +20,7 @@ type Receipt struct {
 	payer   *arsig.PublicKey
 	amount  money.Amount
 	time    time.Time
-	sig     []byte
-	enc     []byte
+	signed
 }
 
 func (*Receipt) kind() ledger.Kind { return kindReceipt }
@@ -32,14 +31,9 @@ func newReceipt(signer *ecdsa.PrivateKey, inv *Invoice, amount money.Amount, t t
 	if r.time, err = seconds(t, "receipt time"); err != nil {
 		return nil, err
 	}
-	body, err := r.body()
-	if err != nil {
+	if err := r.sign(signer, contextReceipt, "receipt", r.body); err != nil {
 		return nil, err
 	}
-	if r.enc, err = signBody(signer, contextReceipt, body, "receipt"); err != nil {
-		return nil, err
-	}
-	r.sig = clone(r.enc[len(body):])
 	return r, nil
 }
 
@@ -55,25 +49,12 @@ func (r *Receipt) body() ([]byte, error) {
 	return finish(w, "receipt")
 }
 
-func (r *Receipt) encode() ([]byte, error) {
-	body, err := r.body()
-	if err != nil {
-		return nil, err
-	}
-	return withSignature(body, r.sig), nil
-}
+func (r *Receipt) encode() ([]byte, error) { return r.reencode(r.body()) }
 
 // ParseReceipt parses a receipt and checks that collector signed it. Errors
 // wrap [ErrMalformed] or [ErrBadSignature].
 func ParseReceipt(b []byte, collector *ecdsa.PublicKey) (*Receipt, error) {
-	r, err := parseReceipt(b)
-	if err != nil {
-		return nil, err
-	}
-	if err := verifyCollector(collector, contextReceipt, r.enc, "receipt"); err != nil {
-		return nil, err
-	}
-	return r, nil
+	return parseSigned(b, collector, contextReceipt, "receipt", parseReceipt)
 }
 
 func parseReceipt(b []byte) (*Receipt, error) {

@@ -201,7 +201,38 @@ func readPositive(r *wire.Reader, field string) money.Amount {
 // positive reports whether a has a currency and is greater than zero.
 func positive(a money.Amount) bool { return a.Valid() && a.Sign() > 0 }
 
-// signBody appends the collector's signature to body.
+// signed is what every record the collector signs has: its encoding
+// body || sig, and sig.
+type signed struct {
+	sig []byte
+	enc []byte
+}
+
+// sign sets the encoding to body() || key's signature under context.
+func (s *signed) sign(key *ecdsa.PrivateKey, context, what string, body func() ([]byte, error)) error {
+	b, err := body()
+	if err != nil {
+		return err
+	}
+	if s.enc, err = signBody(key, context, b, what); err != nil {
+		return err
+	}
+	s.sig = clone(s.enc[len(b):])
+	return nil
+}
+
+// signedBody returns the encoding up to the signature.
+func (s *signed) signedBody() []byte { return s.enc[:len(s.enc)-wire.SignatureSize] }
+
+// reencode returns body || sig for a body rebuilt from the fields.
+func (s *signed) reencode(body []byte, err error) ([]byte, error) {
+	if err != nil {
+		return nil, err
+	}
+	return append(body[:len(body):len(body)], s.sig...), nil
+}
+
+// signBody returns body || key's signature of body under context.
 func signBody(key *ecdsa.PrivateKey, context string, body []byte, what string) ([]byte, error) {
 	if key == nil {
 		return nil, fmt.Errorf("%w: %s: missing collector key", ErrMalformed, what)
@@ -221,9 +252,18 @@ func verifyCollector(key *ecdsa.PublicKey, context string, enc []byte, what stri
 	return nil
 }
 
-// withSignature returns body || sig, the re-encoding of a signed record.
-func withSignature(body, sig []byte) []byte {
-	return append(body[:len(body):len(body)], sig...)
+// parseSigned parses b with parse and checks that collector signed it
+// under context.
+func parseSigned[R any](b []byte, collector *ecdsa.PublicKey, context, what string, parse func([]byte) (R, error)) (R, error) {
+	var zero R
+	r, err := parse(b)
+	if err != nil {
+		return zero, err
+	}
+	if err := verifyCollector(collector, context, b, what); err != nil {
+		return zero, err
+	}
+	return r, nil
 }
 
 func clone(b []byte) []byte { return append([]byte(nil), b...) }

@@ -243,14 +243,17 @@ func TestNilInputs(t *testing.T) {
 			_, err := NewInvoice(w.signer, w.period, key.Public(), tIssued, tDue, []Line{{}})
 			return err
 		},
-		"dispute nil invoice":     func() error { _, err := NewDispute(nil, 0, tIssued); return err },
-		"dispute zero invoice":    func() error { _, err := NewDispute(&Invoice{}, 0, tIssued); return err },
-		"parse nil bytes":         func() error { _, err := ParsePeriod(nil, w.signer.Public()); return err },
-		"parse nil key":           func() error { _, err := ParsePeriod(w.period.Bytes(), nil); return err },
-		"parameters nil key":      func() error { _, err := ParseParameters(w.params.Bytes(), nil); return err },
-		"check nil invoice":       func() error { _, err := nilInv.Check(w.period, key.Public()); return err },
-		"check zero invoice":      func() error { _, err := (&Invoice{}).Check(w.period, key.Public()); return err },
-		"check nil period":        func() error { _, err := (&Invoice{enc: []byte{1}}).Check(nil, key.Public()); return err },
+		"dispute nil invoice":  func() error { _, err := NewDispute(nil, 0, tIssued); return err },
+		"dispute zero invoice": func() error { _, err := NewDispute(&Invoice{}, 0, tIssued); return err },
+		"parse nil bytes":      func() error { _, err := ParsePeriod(nil, w.signer.Public()); return err },
+		"parse nil key":        func() error { _, err := ParsePeriod(w.period.Bytes(), nil); return err },
+		"parameters nil key":   func() error { _, err := ParseParameters(w.params.Bytes(), nil); return err },
+		"check nil invoice":    func() error { _, err := nilInv.Check(w.period, key.Public()); return err },
+		"check zero invoice":   func() error { _, err := (&Invoice{}).Check(w.period, key.Public()); return err },
+		"check nil period": func() error {
+			_, err := (&Invoice{signed: signed{enc: []byte{1}}}).Check(nil, key.Public())
+			return err
+		},
 		"receipt check zero":      func() error { return (&Receipt{}).Check(nil, eurs(1)) },
 		"forfeiture check zero":   func() error { return (&Forfeiture{}).Check(w.period) },
 		"edge nil period":         func() error { _, err := NewEdge(nil, "e"); return err },
