@@ -1,6 +1,7 @@
 package billing
 
 import (
+	"errors"
 	"fmt"
 	"time"
 
@@ -105,7 +106,7 @@ func writeLines(w *wire.Writer, lines []Line) {
 	w.Count(len(lines))
 	for _, l := range lines {
 		if l.Usage == nil || l.Usage.enc == nil {
-			w.Fail(fmt.Errorf("line without a usage record"))
+			w.Fail(errors.New("line without a usage record"))
 			return
 		}
 		w.Bytes(l.Usage.enc)
@@ -141,7 +142,7 @@ func (inv *Invoice) body() ([]byte, error) {
 	writeUserKey(w, inv.user)
 	w.Time(inv.issued)
 	if !inv.due.After(inv.issued) {
-		w.Fail(fmt.Errorf("due date not after issue"))
+		w.Fail(errors.New("due date not after issue"))
 	}
 	w.Time(inv.due)
 	if !positive(inv.total) {

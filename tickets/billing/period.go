@@ -1,6 +1,7 @@
 package billing
 
 import (
+	"errors"
 	"fmt"
 	"time"
 
@@ -62,7 +63,7 @@ func newPeriod(signer *ecdsa.PrivateKey, id uint32, params *Parameters, start, e
 func (p *Period) body() ([]byte, error) {
 	w := wire.NewWriter(uint16(kindPeriod))
 	if p.id == 0 {
-		w.Fail(fmt.Errorf("period 0"))
+		w.Fail(errors.New("period 0"))
 	}
 	w.U32(p.id)
 	w.ECDSAKey(p.collector)
@@ -72,7 +73,7 @@ func (p *Period) body() ([]byte, error) {
 	}
 	w.Amount(p.deposit)
 	if !p.end.After(p.start) {
-		w.Fail(fmt.Errorf("empty window"))
+		w.Fail(errors.New("empty window"))
 	}
 	w.Time(p.start)
 	w.Time(p.end)

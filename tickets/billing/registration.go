@@ -1,6 +1,7 @@
 package billing
 
 import (
+	"errors"
 	"fmt"
 	"time"
 
@@ -141,7 +142,7 @@ func (h *holderRecord) write(w *wire.Writer) {
 	writeUserKey(w, h.user)
 	switch {
 	case !h.amount.Valid():
-		w.Fail(fmt.Errorf("amount without a currency"))
+		w.Fail(errors.New("amount without a currency"))
 	case h.k == kindRegistration && h.amount.Sign() <= 0:
 		w.Fail(fmt.Errorf("deposit %v is not positive", h.amount))
 	case h.amount.Sign() < 0:
