@@ -144,9 +144,17 @@ func (b *Book) appendUsage(ctx context.Context, u *Usage) error {
 	return b.commit(ctx, kindUsage, u.enc, recordDigest(u.enc), apply)
 }
 
+// errNoBook is returned by the methods of a Book not made by Open.
+var errNoBook = fmt.Errorf("%w: book not made by Open", ErrMalformed)
+
+func (b *Book) ready() bool { return b != nil && b.st != nil }
+
 // Parameters returns the system's parameters, or nil before they are on
 // the ledger.
 func (b *Book) Parameters() *Parameters {
+	if !b.ready() {
+		return nil
+	}
 	b.mu.RLock()
 	defer b.mu.RUnlock()
 	return b.st.params
@@ -155,6 +163,9 @@ func (b *Book) Parameters() *Parameters {
 // Period returns the descriptor of period id, or of the latest period if
 // id is 0.
 func (b *Book) Period(id uint32) (*Period, error) {
+	if !b.ready() {
+		return nil, errNoBook
+	}
 	b.mu.RLock()
 	defer b.mu.RUnlock()
 	if id == 0 {
@@ -171,6 +182,9 @@ func (b *Book) Period(id uint32) (*Period, error) {
 // total less struck lines while it is open; zero once it is paid, enforced
 // from the deposit or every line is struck.
 func (b *Book) Owed(invoice [32]byte) (money.Amount, error) {
+	if !b.ready() {
+		return money.Amount{}, errNoBook
+	}
 	b.mu.RLock()
 	defer b.mu.RUnlock()
 	is := b.st.invoices[invoice]
@@ -186,6 +200,9 @@ func (b *Book) Owed(invoice [32]byte) (money.Amount, error) {
 // Deposit returns what remains of the deposit of a registered key (zero
 // once refunded).
 func (b *Book) Deposit(user *arsig.PublicKey) (money.Amount, error) {
+	if !b.ready() {
+		return money.Amount{}, errNoBook
+	}
 	if !validUser(user) {
 		return money.Amount{}, malformed("deposit", "missing key")
 	}

@@ -61,12 +61,28 @@ func NewCollector(ctx context.Context, l ledger.Ledger, signer *ecdsa.PrivateKey
 }
 
 // Book returns the collector's book.
-func (c *Collector) Book() *Book { return c.book }
+func (c *Collector) Book() *Book {
+	if c == nil {
+		return nil
+	}
+	return c.book
+}
+
+// errNoCollector is returned by the methods of a Collector not made by
+// NewCollector.
+var errNoCollector = fmt.Errorf("%w: collector not made by NewCollector", ErrMalformed)
+
+func (c *Collector) ready() bool {
+	return c != nil && c.book != nil && c.signer != nil && c.opener != nil
+}
 
 // OpenPeriod opens the next period, for usage at start <= time < end, over
 // the ring of every registered key with a whole deposit, and returns its
 // descriptor for users and edges.
 func (c *Collector) OpenPeriod(ctx context.Context, start, end time.Time) (*Period, error) {
+	if !c.ready() {
+		return nil, errNoCollector
+	}
 	c.book.mu.RLock()
 	params, id := c.book.st.params, uint32(len(c.book.st.periods))+1
 	var ring *arsig.Ring
@@ -92,6 +108,9 @@ func (c *Collector) OpenPeriod(ctx context.Context, start, end time.Time) (*Peri
 // Usage of the period is refused afterwards, so a deployment whose edges
 // deliver late closes a period only once they have delivered.
 func (c *Collector) ClosePeriod(ctx context.Context, t time.Time) error {
+	if !c.ready() {
+		return errNoCollector
+	}
 	b := c.book
 	b.mu.Lock()
 	defer b.mu.Unlock()
@@ -116,6 +135,9 @@ func (c *Collector) ClosePeriod(ctx context.Context, t time.Time) error {
 // changes nothing. Errors wrap [ErrMalformed], [ErrBadSignature],
 // [ErrPeriod] or [ErrRefused].
 func (c *Collector) Accept(ctx context.Context, rec []byte) error {
+	if !c.ready() {
+		return errNoCollector
+	}
 	var r record
 	var err error
 	switch recordKind(rec) {
@@ -145,6 +167,12 @@ func (c *Collector) Accept(ctx context.Context, rec []byte) error {
 // refused with [ErrPeriod].
 func (c *Collector) Collect(ctx context.Context, usages [][]byte) []error {
 	errs := make([]error, len(usages))
+	if !c.ready() {
+		for i := range errs {
+			errs[i] = errNoCollector
+		}
+		return errs
+	}
 	recs := make([]*Usage, len(usages))
 	items := make([]arsig.BatchItem, 0, len(usages))
 	which := make([]int, 0, len(usages))
@@ -184,6 +212,9 @@ func (c *Collector) Collect(ctx context.Context, usages [][]byte) []error {
 // appends them). The records are opened in
 // parallel on runtime.GOMAXPROCS(0) goroutines.
 func (c *Collector) DraftInvoices(period uint32, issued, due time.Time) ([]*Invoice, error) {
+	if !c.ready() {
+		return nil, errNoCollector
+	}
 	b := c.book
 	b.mu.RLock()
 	ps := b.st.period(period)
@@ -246,6 +277,9 @@ func (c *Collector) open(p *Period, us []*Usage) ([]*arsig.Opening, error) {
 // unbilled records of the closed period and its total their sum; not the
 // openings, which are each user's check.
 func (c *Collector) Issue(ctx context.Context, inv *Invoice) error {
+	if !c.ready() {
+		return errNoCollector
+	}
 	if inv == nil || inv.enc == nil {
 		return malformed("issue", "missing invoice")
 	}
@@ -256,6 +290,9 @@ func (c *Collector) Issue(ctx context.Context, inv *Invoice) error {
 // and returns the signed receipt. A payment of anything else, or of an
 // invoice paid, enforced or void, is refused with [ErrRefused].
 func (c *Collector) Pay(ctx context.Context, invoice [32]byte, amount money.Amount, t time.Time) (*Receipt, error) {
+	if !c.ready() {
+		return nil, errNoCollector
+	}
 	c.book.mu.RLock()
 	is := c.book.st.invoices[invoice]
 	c.book.mu.RUnlock()
@@ -277,6 +314,9 @@ func (c *Collector) Pay(ctx context.Context, invoice [32]byte, amount money.Amou
 // the user's deposit, with fresh openings of the owed lines as public
 // evidence, and returns the signed forfeiture.
 func (c *Collector) Forfeit(ctx context.Context, invoice [32]byte, t time.Time) (*Forfeiture, error) {
+	if !c.ready() {
+		return nil, errNoCollector
+	}
 	b := c.book
 	b.mu.RLock()
 	is, err := b.st.owedInvoice(invoice)

@@ -274,6 +274,17 @@ func TestNilInputs(t *testing.T) {
 		"deposit nil key":         func() error { _, err := w.book.Deposit(nil); return err },
 		"owed unknown":            func() error { _, err := w.book.Owed([32]byte{}); return err },
 		"period unknown":          func() error { _, err := w.book.Period(9); return err },
+		"zero book":               func() error { _, err := (&Book{}).Period(0); return err },
+		"zero book owed":          func() error { _, err := (&Book{}).Owed([32]byte{}); return err },
+		"zero book deposit":       func() error { _, err := (*Book)(nil).Deposit(key.Public()); return err },
+		"zero collector open":     func() error { _, err := (&Collector{}).OpenPeriod(ctx, tStart, tEnd); return err },
+		"zero collector close":    func() error { return (*Collector)(nil).ClosePeriod(ctx, tEnd) },
+		"zero collector accept":   func() error { return (&Collector{}).Accept(ctx, nil) },
+		"zero collector collect":  func() error { return (&Collector{}).Collect(ctx, [][]byte{nil})[0] },
+		"zero collector draft":    func() error { _, err := (&Collector{}).DraftInvoices(1, tIssued, tDue); return err },
+		"zero collector issue":    func() error { return (&Collector{}).Issue(ctx, nil) },
+		"zero collector pay":      func() error { _, err := (&Collector{}).Pay(ctx, [32]byte{}, eurs(1), tIssued); return err },
+		"zero collector forfeit":  func() error { _, err := (&Collector{}).Forfeit(ctx, [32]byte{}, tDue); return err },
 	}
 	for name, f := range checks {
 		t.Run(name, func(t *testing.T) {
@@ -293,7 +304,8 @@ func TestNilInputs(t *testing.T) {
 		nilInv.Bytes() != nil || nilInv.ID() != ([32]byte{}) || nilInv.Period() != 0 || nilInv.User() != nil || !nilInv.Due().IsZero() ||
 		nilInv.Total().Valid() || nilInv.Lines() != nil || r.Bytes() != nil || r.Invoice() != ([32]byte{}) || r.Amount().Valid() ||
 		f.Bytes() != nil || f.Invoice() != ([32]byte{}) || f.Amount().Valid() || pa.Bytes() != nil || pa.Deposit().Valid() ||
-		(*Registration)(nil).Bytes() != nil || (*Refund)(nil).Bytes() != nil || (*Dispute)(nil).Bytes() != nil {
+		(*Registration)(nil).Bytes() != nil || (*Refund)(nil).Bytes() != nil || (*Dispute)(nil).Bytes() != nil ||
+		(*Book)(nil).Parameters() != nil || (*Collector)(nil).Book() != nil {
 		t.Fatal("an accessor of a nil record returned something")
 	}
 }
