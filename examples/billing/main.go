@@ -6,15 +6,16 @@
 // public key and the ledger).
 //
 // Users register with deposits and sign a few hundred usage records
-// anonymously at the edges, which check them from the descriptor alone and
-// deliver them (a batch twice, as after a lost acknowledgement; each record
-// is billed once); the collector opens them
-// into invoices, tampering with one line; every user checks every line with
-// public data, the victim disputes the tampered line and it is struck and
-// re-billed to its signer; users pay and check their receipts; one user
-// ignores the invoice and forfeits part of the deposit; the auditor replays
-// the ledger and checks the forfeiture's evidence; paid-up users take their
-// deposits back.
+// anonymously at the edges, which check them from the descriptor alone (and
+// refuse a record made for another edge) and deliver them, one batch twice
+// as after a lost acknowledgement: each record is billed once. The
+// collector opens them into invoices, tampering with one line; every user
+// checks every line with public data; the victim disputes the tampered line
+// (a dispute of an honest line is refused) and it is struck and re-billed
+// to its signer; users pay and check their receipts, and a second payment
+// is refused; one user ignores the invoice and forfeits part of the
+// deposit, whose evidence the auditor checks; everyone takes back what is
+// left of the deposit, and the auditor replays the whole ledger.
 //
 //	go run ./examples/billing [-users 64] [-records 300] [-edges 4] [-ledger FILE]
 //
@@ -319,11 +320,22 @@ func decodeError(b []byte) error {
 	if len(b) == 0 {
 		return nil
 	}
+	e := &remoteError{msg: string(b[1:])}
 	if c := int(b[0]); c > 0 && c <= len(sentinels) {
-		return fmt.Errorf("%w (%s)", sentinels[c-1], b[1:])
+		e.sentinel = sentinels[c-1]
 	}
-	return errors.New(string(b[1:]))
+	return e
 }
+
+// A remoteError is an error received from another role: its message, and
+// the sentinel errors.Is finds.
+type remoteError struct {
+	sentinel error
+	msg      string
+}
+
+func (e *remoteError) Error() string { return e.msg }
+func (e *remoteError) Unwrap() error { return e.sentinel }
 
 // startCollector starts the collector on l with new keys and returns its
 // inbox. Its keys never leave the goroutine.
