@@ -215,6 +215,12 @@ func (c *Collector) DraftInvoices(period uint32, issued, due time.Time) ([]*Invo
 	if !c.ready() {
 		return nil, errNoCollector
 	}
+	return c.draft(period, issued, due, maxLines)
+}
+
+// draft drafts the invoices of a closed period, at most perInvoice lines
+// each.
+func (c *Collector) draft(period uint32, issued, due time.Time, perInvoice int) ([]*Invoice, error) {
 	b := c.book
 	b.mu.RLock()
 	ps := b.st.period(period)
@@ -247,8 +253,8 @@ func (c *Collector) DraftInvoices(period uint32, issued, due time.Time) ([]*Invo
 	invs := make([]*Invoice, 0, len(order))
 	for _, user := range order {
 		// A user with more records than an invoice holds gets several.
-		for lines := byUser[keyOf(user)]; len(lines) > 0; lines = lines[min(len(lines), maxLines):] {
-			inv, err := NewInvoice(c.signer, ps.desc, user, issued, due, lines[:min(len(lines), maxLines)])
+		for lines := byUser[keyOf(user)]; len(lines) > 0; lines = lines[min(len(lines), perInvoice):] {
+			inv, err := NewInvoice(c.signer, ps.desc, user, issued, due, lines[:min(len(lines), perInvoice)])
 			if err != nil {
 				return nil, err
 			}

@@ -572,27 +572,32 @@ func TestRefundNeedsTheKey(t *testing.T) {
 	wantErr(t, w.register(0, eurs(5000), tEnd.Add(2*time.Second)), ErrRefused, errAlreadyRegistered)
 }
 
-// TestManyRecordsOneUser: a user with more records than an invoice holds
-// gets several invoices; nobody's invoicing fails for it.
+// TestManyRecordsOneUser: an invoice holds at most 4096 lines, and a user
+// with more records gets several invoices, so nobody's invoicing fails for
+// it.
 func TestManyRecordsOneUser(t *testing.T) {
-	if testing.Short() {
-		t.Skip("signs and opens 4,097 usage records")
-	}
 	w := newWorld(t, ledger.NewMemory(), 2)
-	n := maxLines + 1
-	us := make([][]byte, n)
-	for i := range us {
-		us[i] = w.sign(0, "svc", 1, tStart.Add(time.Duration(i)*time.Second)).Bytes()
-	}
-	for _, err := range w.collector.Collect(ctx, us) {
-		must(t, err)
-	}
+	w.use(0, 5, 1)
 	w.use(1, 1, 1)
 	w.close()
-	invs := w.issueAll(tIssued, tDue)
-	if len(invs) != 3 || len(invs[0].Lines()) != maxLines || len(invs[1].Lines()) != 1 {
+	invs, err := w.collector.draft(1, tIssued, tDue, 2)
+	must(t, err)
+	if len(invs) != 4 || len(invs[0].Lines()) != 2 || len(invs[1].Lines()) != 2 || len(invs[2].Lines()) != 1 {
 		t.Fatalf("%d invoices", len(invs))
 	}
+	for _, inv := range invs {
+		must(t, w.collector.Issue(ctx, inv))
+	}
+	// The limit of the encoding.
+	line := invs[3].Lines()[0]
+	full := make([]Line, maxLines+1)
+	for i := range full {
+		full[i] = line
+	}
+	_, err = NewInvoice(w.signer, w.period, invs[3].User(), tIssued, tDue, full)
+	wantErr(t, err, ErrMalformed)
+	_, err = NewInvoice(w.signer, w.period, invs[3].User(), tIssued, tDue, full[:maxLines])
+	must(t, err)
 }
 
 // encodeHolder re-encodes a registration or refund changed by a test.

@@ -155,13 +155,15 @@ func TestBadLengths(t *testing.T) {
 }
 
 // TestNonCanonicalFields flips single bytes; whatever a parser accepts must
-// re-encode to the same bytes (so no field has two encodings).
+// re-encode to the same bytes (so no field has two encodings). It flips
+// every byte; under -short, the first 160 bytes of each record and every
+// 29th byte after.
 func TestNonCanonicalFields(t *testing.T) {
 	for i, enc := range sampleRecords(t) {
-		if len(enc) > 4096 && testing.Short() {
-			continue
-		}
 		for j := range enc {
+			if testing.Short() && j >= 160 && j%29 != 0 {
+				continue
+			}
 			for _, x := range []byte{0x01, 0x80, 0xff} {
 				b := clone(enc)
 				b[j] ^= x
