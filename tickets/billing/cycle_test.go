@@ -87,6 +87,12 @@ func TestCycle(t *testing.T) {
 	if a := w.account(3); a.deposit.Units() != 5000-5*150 || a.open != 0 {
 		t.Errorf("after forfeiture: %+v", a)
 	}
+	// A deposit cut by a forfeiture no longer secures a place in a ring.
+	for _, k := range w.book.st.ringMembers() {
+		if k.Equal(w.users[3].Public()) {
+			t.Error("a cut deposit keeps its key in the next ring")
+		}
+	}
 	// Paid users get their deposits back; the ledger replays to the same state.
 	for i := range 3 {
 		must(t, w.refundAll(i, tDue.Add(10*time.Second)))

@@ -52,7 +52,7 @@
 //
 // A period's ring is every registered key with a whole deposit when the
 // period opens; a key registered later joins the next period's ring, and a
-// refunded or emptied deposit leaves it. A user may check the ring's size,
+// key whose deposit is refunded or cut by a forfeiture leaves it. A user may check the ring's size,
 // its anonymity set, before signing ([Period.Ring]).
 //
 // # What is guaranteed
