@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"testing"
 	"time"
@@ -17,85 +18,93 @@ var eur = money.MustCurrency("EUR")
 // billingScenario is a billing system on an in-memory ledger with n
 // registered users, between periods.
 type billingScenario struct {
-	book      *billing.Book
 	collector *billing.Collector
-	provider  *billing.Provider
-	users     []*billing.User
+	key       *ecdsa.PublicKey // the collector's, as users know it
+	users     []*arsig.PrivateKey
 	periods   int // periods run so far
 }
 
-const (
-	billingEpoch  = 1_800_000_000 // seconds; a date in 2027
-	billingPeriod = 60 * 86400    // a period's usage window is its first half
+var (
+	billingEpoch  = time.Unix(1_800_000_000, 0).UTC() // a date in 2027
+	billingPeriod = 60 * 24 * time.Hour               // a period's usage window is its first half
 )
 
 func newBillingScenario(tb testing.TB, n int) *billingScenario {
 	tb.Helper()
-	book, err := billing.Open(ledger.NewMemory())
-	check(tb, err)
+	ctx := context.Background()
 	signer, err := ecdsa.GenerateKey()
 	check(tb, err)
 	opener, err := arsig.GenerateOpenerKey()
 	check(tb, err)
 	deposit := money.MustNew(50_00, eur)
-	collector, err := billing.SetUp(book, signer, opener, deposit)
+	collector, err := billing.NewCollector(ctx, ledger.NewMemory(), signer, opener, deposit)
 	check(tb, err)
-	s := &billingScenario{book: book, collector: collector, provider: billing.NewProvider(book)}
+	s := &billingScenario{collector: collector, key: signer.Public()}
+	params, err := billing.ParseParameters(collector.Book().Parameters().Bytes(), s.key)
+	check(tb, err)
 	for i := range n {
-		u, err := billing.NewUser(book)
+		k, err := arsig.GenerateKey()
 		check(tb, err)
-		check(tb, u.Register(deposit, billingEpoch-86400+int64(i)))
-		s.users = append(s.users, u)
+		r, err := billing.NewRegistration(k, params, deposit, billingEpoch.Add(time.Duration(i-86400)*time.Second))
+		check(tb, err)
+		check(tb, collector.Accept(ctx, r.Bytes()))
+		s.users = append(s.users, k)
 	}
 	return s
 }
 
 // billingPhases accumulates the time of each phase of the periods run.
 type billingPhases struct {
-	sign, accept, invoice, check, pay time.Duration
+	sign, collect, invoice, check, pay time.Duration
 }
 
 // period runs one whole billing period: the collector opens it over the
-// registered users; users sign records usage records (round robin) and the
-// provider accepts them in one batch; the collector closes the period and
-// opens every record into one invoice per user; each user checks every line
-// of their invoice and pays, getting a receipt.
+// registered users; users sign records usage records (round robin) from the
+// period's descriptor and the collector takes them in one batch; the
+// collector closes the period and opens every record into one invoice per
+// user; each user checks every line of their invoice with the descriptor
+// and pays, getting a receipt.
 func (s *billingScenario) period(tb testing.TB, records int, ph *billingPhases) {
-	start := int64(billingEpoch + s.periods*billingPeriod)
-	end := start + billingPeriod/2
-	issued, due := end+3600, end+15*86400
+	ctx := context.Background()
+	start := billingEpoch.Add(time.Duration(s.periods) * billingPeriod)
+	end := start.Add(billingPeriod / 2)
+	issued, due := end.Add(time.Hour), end.Add(15*24*time.Hour)
 	s.periods++
 
-	_, err := s.collector.OpenPeriod(start, end)
+	desc, err := s.collector.OpenPeriod(ctx, start, end)
+	check(tb, err)
+	period, err := billing.ParsePeriod(desc.Bytes(), s.key)
 	check(tb, err)
 
 	t0 := time.Now()
-	usages := make([]*billing.Usage, records)
+	usages := make([][]byte, records)
 	for i := range usages {
-		u := s.users[i%len(s.users)]
-		usages[i], err = u.Use(fmt.Sprintf("call-%d", i%4), money.MustNew(int64(10+i%7), eur), start+int64(60*i))
+		u, err := billing.NewUsage(s.users[i%len(s.users)], period, fmt.Sprintf("call-%d", i%4),
+			money.MustNew(int64(10+i%7), eur), start.Add(time.Duration(60*i)*time.Second), nil)
 		check(tb, err)
+		usages[i] = u.Bytes()
 	}
 	t1 := time.Now()
-	for i, err := range s.provider.AcceptBatch(usages) {
+	for i, err := range s.collector.Collect(ctx, usages) {
 		if err != nil {
 			tb.Fatalf("usage %d: %v", i, err)
 		}
 	}
 	t2 := time.Now()
-	check(tb, s.collector.ClosePeriod(end))
-	invoices, err := s.collector.IssueInvoices(s.book.CurrentPeriod(), issued, due)
+	check(tb, s.collector.ClosePeriod(ctx, end))
+	invoices, err := s.collector.DraftInvoices(period.ID(), issued, due)
 	check(tb, err)
+	for _, inv := range invoices {
+		check(tb, s.collector.Issue(ctx, inv))
+	}
 	if want := min(records, len(s.users)); len(invoices) != want {
 		tb.Fatalf("%d invoices, want %d", len(invoices), want)
 	}
 	t3 := time.Now()
-	byUser := make(map[string]*billing.User, len(s.users))
-	for _, u := range s.users {
-		byUser[string(u.Public().Bytes())] = u
-	}
-	for _, inv := range invoices {
-		lineErrs, err := byUser[string(inv.User.Bytes())].CheckInvoice(inv)
+	for _, sent := range invoices {
+		inv, err := billing.ParseInvoice(sent.Bytes(), s.key)
+		check(tb, err)
+		lineErrs, err := inv.Check(period, inv.User())
 		check(tb, err)
 		for _, err := range lineErrs {
 			check(tb, err)
@@ -103,18 +112,16 @@ func (s *billingScenario) period(tb testing.TB, records int, ph *billingPhases) 
 	}
 	t4 := time.Now()
 	for _, inv := range invoices {
-		d, err := inv.Digest()
+		r, err := s.collector.Pay(ctx, inv.ID(), inv.Total(), issued.Add(10*time.Minute))
 		check(tb, err)
-		info, err := s.book.Invoice(d)
+		receipt, err := billing.ParseReceipt(r.Bytes(), s.key)
 		check(tb, err)
-		r, err := s.collector.Pay(d, info.Owed, issued+600)
-		check(tb, err)
-		check(tb, byUser[string(inv.User.Bytes())].CheckReceipt(inv, info.Owed, r))
+		check(tb, receipt.Check(inv, inv.Total()))
 	}
 	t5 := time.Now()
 
 	ph.sign += t1.Sub(t0)
-	ph.accept += t2.Sub(t1)
+	ph.collect += t2.Sub(t1)
 	ph.invoice += t3.Sub(t2)
 	ph.check += t4.Sub(t3)
 	ph.pay += t5.Sub(t4)
@@ -122,12 +129,12 @@ func (s *billingScenario) period(tb testing.TB, records int, ph *billingPhases) 
 
 // report adds the mean time of each phase per period to the benchmark's
 // output, so the users' work (signing, checking invoices) can be told apart
-// from the provider's and the collector's.
+// from the collector's.
 func (ph *billingPhases) report(b *testing.B) {
 	n := float64(b.N)
 	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1e3 / n }
 	b.ReportMetric(ms(ph.sign), "users-sign-ms/period")
-	b.ReportMetric(ms(ph.accept), "provider-accept-ms/period")
+	b.ReportMetric(ms(ph.collect), "collector-collect-ms/period")
 	b.ReportMetric(ms(ph.invoice), "collector-invoice-ms/period")
 	b.ReportMetric(ms(ph.check), "users-check-ms/period")
 	b.ReportMetric(ms(ph.pay), "pay-ms/period")

@@ -1,89 +1,110 @@
 // Package billing is enforced bill collection with anonymous usage: users
 // sign each use of a service anonymously, a bill collector opens the
-// signatures into invoices the users can verify line by line, paid invoices
-// get signed receipts, and an invoice left unpaid after its due date is
-// taken from the user's deposit with the openings as public evidence.
+// signatures into invoices the users check line by line with public data,
+// paid invoices get signed receipts, and an invoice left unpaid after its
+// due date is taken from the user's deposit with the openings as public
+// evidence.
 //
 // It follows Pooja L and Madhuri J, "Blockchain based Privacy Preserving
 // Enforced Bill Collection System using Smart Contract" (IJIRCCE 10(6),
-// 2022), which extends Isshiki et al.'s group-signature billing with the
-// accountable ring signatures of Bootle et al. (ESORICS 2015), package
-// [github.com/ringtrace/ringtrace/arsig]. The paper's smart contract becomes
-// a [Book]: the billing state kept on an append-only, hash-chained
-// [github.com/ringtrace/ringtrace/tickets/ledger], in memory or in a
-// crash-safe file.
+// 2022), on the accountable ring signatures of Bootle et al. (ESORICS 2015),
+// package [github.com/ringtrace/ringtrace/arsig]. The paper's smart contract
+// becomes the collector's [Book] on a
+// [github.com/ringtrace/ringtrace/tickets/ledger].
 //
 // # Roles
 //
-//   - The [Collector] holds the arsig opener key and an ECDSA key. It writes
-//     the [Parameters], opens and closes periods, opens usage into
-//     [Invoice]s, signs [Receipt]s and enforces [Forfeiture]s.
-//   - Each [User] registers an arsig public key and locks a deposit
-//     ([Registration]), signs [Usage] records, checks invoices and files
-//     [Dispute]s.
-//   - The [Provider] accepts usage records, verifying them in batches with
-//     arsig.VerifyBatch. It holds no key and learns only that a member of
-//     the period's ring signed.
+// The roles run apart and talk only through records' bytes:
+//
+//   - The [Collector] holds an ECDSA key, which signs the system's
+//     [Parameters], each period's descriptor ([Period]), [Invoice]s,
+//     [Receipt]s and [Forfeiture]s, and the arsig opener key, which names the
+//     signer of any usage record. Its Book is the one place holding the
+//     whole state.
+//   - A user (a person, a car, a device) holds an arsig key. With the
+//     parameters it registers and locks a deposit ([NewRegistration]); with a
+//     period's descriptor it signs [Usage] ([NewUsage]) and checks its
+//     invoices ([Invoice.Check]); it files a [Dispute] for a line that does
+//     not verify and a [Refund] to leave.
+//   - An [Edge] (a service front end, a charger, a meter) accepts usage from
+//     the period's descriptor alone, offline if need be, and delivers the
+//     bytes to the collector ([Collector.Collect]) later; a record delivered
+//     twice, or by two edges, is billed once.
+//   - Anyone with the collector's public key checks invoices and
+//     forfeitures against a descriptor ([Forfeiture.Check]), and an auditor
+//     with the ledger rebuilds the whole book ([Open]).
+//
+// Most users need [NewUsage] and [Invoice.Check] on the user's side,
+// [NewEdge] and [Edge.Accept] at the edge, and [NewCollector] and its
+// methods at the collector.
+//
+// # Keys and what each role keeps private
+//
+// The collector's ECDSA public key is the system's trust anchor: publish it
+// out of band; every collector record is parsed against it (ParsePeriod,
+// ParseInvoice, …). The opener key is the collector's most sensitive
+// secret: whoever holds it can name the signer of every usage record, past
+// and future, so keep it apart from the signing key and from the edges, and
+// never hand it to a provider. The ECDSA key lets its holder issue invoices
+// and descriptors in the collector's name. Each user's arsig private key
+// stays with the user: with it anyone can sign usage billed to that user.
+// An edge holds no key.
+//
+// A period's ring is every registered key with a whole deposit when the
+// period opens; a key registered later joins the next period's ring, and a
+// key whose deposit is refunded or cut by a forfeiture leaves it. A user may check the ring's size,
+// its anonymity set, before signing ([Period.Ring]).
 //
 // # What is guaranteed
 //
-// A period's ring is the canonical ring of every registered key with a full
-// deposit when the period opens ([PeriodOpen] records its size and digest,
-// and every usage record repeats the digest). Within it, by arsig's
-// anonymity, the provider and anyone without the opener key cannot tell
-// which member signed a record, nor whether two records have the same
-// signer; the records themselves carry no identifier but the ring signature
-// and a fresh random nonce. What a record states — service, amount, time —
-// is of course visible.
+// By arsig's anonymity, an edge, the provider and anyone without the opener
+// key learn from a usage record what it states — edge, amount, time,
+// detail — and that a member of the period's ring signed it; not which
+// member, nor whether two records have one signer. Records name their
+// period by a digest of the descriptor's signed body, so every copy of a
+// descriptor gives the same records.
 //
 // By arsig's traceability and non-frameability, every accepted record opens
-// to exactly one member, and not even the collector can produce an opening
-// that names anyone else. So each invoice line carries the opening, and the
-// user checks it with arsig.VerifyOpening against public data
-// ([User.CheckInvoice], [Book.VerifyLine]): the seed paper names "the user
-// cannot verify the invoice" as the flaw of earlier systems. A line that does
-// not verify — a record the user did not sign, an opening moved from another
-// line — can be disputed by anyone; the book accepts the [Dispute] only if
-// the line indeed fails, strikes it, and the record can be billed again to
-// its real signer.
+// to exactly one member, and not even the collector can make an opening
+// that names anyone else. Every invoice line carries the usage record and
+// its opening, so a user checks with public data that each line is really
+// theirs; the book accepts a dispute only if the line indeed fails, strikes
+// it, and bills the record again to its real signer. A forfeiture carries
+// fresh openings of the invoice's owed lines; the book checks them before
+// taking anything, and they name only the forfeiting user's records.
 //
-// A forfeiture carries fresh openings of the invoice's owed lines; the book
-// checks them before taking anything, and anyone can re-check them with
-// [Book.VerifyForfeiture]. They name only the forfeiting user's records.
+// The book refuses, among others: a registration without a proof by the
+// key's holder, or twice, or below the deposit; an invoice not signed by the
+// collector, for a key outside the period's ring, for records of another
+// period or already billed, or with a wrong total; a second payment; a
+// forfeiture before the due date, of a settled invoice, twice, or of
+// anything but the owed amount capped by the deposit; a refund not proved by
+// the key's holder, of anything but the whole remaining deposit, or while it
+// secures unsettled usage. [Open] verifies every record of a ledger against
+// the key that must have signed it, so a ledger rewritten with its chain
+// recomputed does not open. Retrying a record already on the book changes
+// nothing.
 //
-// The book refuses, among others: any record before the parameters; a
-// registration without a proof that the registrant holds the key's private
-// key; a second registration of a key; an invoice for a key outside the
-// period's ring, for records of another period or already billed, or with a
-// wrong total or collector signature; a second payment; a forfeiture before
-// the due date, of a paid invoice, twice, or of anything but the owed amount
-// capped by the deposit; a refund not proved by the key's holder, of
-// anything but the whole remaining deposit, or while the deposit still
-// secures unsettled usage. Appending the exact bytes of a record already on
-// the ledger is an idempotent retry.
+// The book does not check an invoice's openings when it is issued: that is
+// each user's check, and forfeiture is where the book checks them itself.
+// Records of a period are refused once it is closed, so a deployment with
+// edges that deliver late closes a period only once they have delivered.
+// Payments themselves are outside the package: [Collector.Pay] records one
+// and signs its receipt.
 //
-// The book checks an invoice's bookkeeping but not its openings when the
-// invoice is issued: that is each user's check (as it would be too costly
-// for a contract), and forfeiture is where the book checks them itself.
+// # Records and errors
 //
-// # Records
-//
-// Every record is encoded as a version byte ([Version]), a [RecordType]
-// byte, then fixed-size or length-prefixed fields (golang.org/x/crypto/
-// cryptobyte), as documented on each type; it is appended with ledger kind
-// [KindBase] + type. Parsers are strict: they reject other versions and
-// types, truncation, trailing bytes, and non-canonical keys, signatures,
-// openings and amounts (through arsig's, ecdsa's and money's own parsers),
-// and whatever they accept re-encodes identically. Money is an exact
-// integer of minor units with a currency ([github.com/ringtrace/ringtrace/tickets/money]);
-// times are seconds since the Unix epoch. Collector signatures use the
-// ecdsa contexts [InvoiceContext] and [ReceiptContext].
+// Every record is an immutable value with Bytes and a strict parser; the
+// wire formats, hash layouts and signature contexts are specified in
+// docs/spec/billing.md in the repository. Errors wrap one of a few
+// sentinels ([ErrMalformed], [ErrBadSignature], [ErrInvalidLine],
+// [ErrPeriod], [ErrRefused]) and the underlying arsig, ecdsa or money error.
 //
 // # Cost
 //
 // Signing and verifying a usage record cost time linear in the ring size N
 // (arsig: about a dozen microseconds per member to verify); opening costs a
-// verification plus a constant. [Collector.DraftInvoices] opens a period's
-// records on runtime.GOMAXPROCS(0) workers, and [Open] replays a ledger
-// checking usage signatures in batches.
+// verification plus a constant. [Collector.Collect] verifies deliveries in
+// batches with arsig.VerifyBatch, [Collector.DraftInvoices] opens records on
+// runtime.GOMAXPROCS(0) goroutines, and Open verifies usage in batches.
 package billing

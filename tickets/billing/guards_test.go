@@ -2,6 +2,7 @@ package billing
 
 import (
 	"testing"
+	"time"
 
 	"github.com/ringtrace/ringtrace/arsig"
 	"github.com/ringtrace/ringtrace/ecdsa"
@@ -11,122 +12,151 @@ import (
 
 // billed returns a world of n users in which user 0 used the service twice
 // and the period is closed and invoiced; it returns user 0's invoice.
-func billed(t *testing.T, n int) (*world, InvoiceInfo) {
+func billed(t *testing.T, n int) (*world, *Invoice) {
 	t.Helper()
 	w := newWorld(t, ledger.NewMemory(), n)
 	w.use(0, 2, 300)
 	w.close()
-	_, err := w.collector.IssueInvoices(1, tIssued, tDue)
-	must(t, err)
-	return w, w.invoiceFor(0)
+	w.issueAll(tIssued, tDue)
+	return w, w.invoiceFor(0).rec
 }
 
 func TestGuardsPayment(t *testing.T) {
-	w, info := billed(t, 2)
+	w, inv := billed(t, 2)
+	owed := w.owed(inv)
 	t.Run("wrong amount", func(t *testing.T) {
-		_, err := w.collector.Pay(info.Digest, eurs(1), tIssued+1)
-		wantErr(t, err, ErrWrongAmount)
+		_, err := w.collector.Pay(ctx, inv.ID(), eurs(1), tIssued.Add(time.Second))
+		wantErr(t, err, ErrRefused, errWrongAmount)
 	})
 	t.Run("unknown invoice", func(t *testing.T) {
-		_, err := w.collector.Pay(Digest{1}, info.Owed, tIssued+1)
-		wantErr(t, err, ErrUnknownInvoice)
+		_, err := w.collector.Pay(ctx, [32]byte{1}, owed, tIssued.Add(time.Second))
+		wantErr(t, err, ErrRefused, errUnknownInvoice)
 	})
 	t.Run("receipt not signed by the collector", func(t *testing.T) {
 		other, err := ecdsa.GenerateKey()
 		must(t, err)
-		r := &Receipt{Invoice: info.Digest, Amount: info.Owed, Payer: info.Invoice.User, Time: tIssued + 1}
-		must(t, r.Sign(other))
-		_, err = w.book.Append(r)
-		wantErr(t, err, ErrInvalidReceipt)
+		r, err := newReceipt(other, inv, owed, tIssued.Add(time.Second))
+		must(t, err)
+		wantErr(t, w.book.append(ctx, r), ErrBadSignature, ecdsa.ErrInvalidSignature)
+		_, err = ParseReceipt(r.Bytes(), w.signer.Public())
+		wantErr(t, err, ErrBadSignature, ecdsa.ErrInvalidSignature)
 	})
-	r, err := w.collector.Pay(info.Digest, info.Owed, tIssued+2)
+	r, err := w.collector.Pay(ctx, inv.ID(), owed, tIssued.Add(2*time.Second))
 	must(t, err)
+	if got := w.owed(inv); got.Sign() != 0 || w.invoiceFor(0).status != invoicePaid {
+		t.Fatalf("after payment: owed %v, status %v", got, w.invoiceFor(0).status)
+	}
 	t.Run("twice", func(t *testing.T) {
-		_, err := w.collector.Pay(info.Digest, info.Owed, tIssued+3)
-		wantErr(t, err, ErrAlreadyPaid)
+		_, err := w.collector.Pay(ctx, inv.ID(), owed, tIssued.Add(3*time.Second))
+		wantErr(t, err, ErrRefused, errAlreadyPaid)
 	})
 	t.Run("retry of the same receipt is idempotent", func(t *testing.T) {
 		n := w.l.Len()
-		e, err := w.book.Append(r)
-		must(t, err)
-		if w.l.Len() != n || e.Kind != TypeReceipt.Kind() {
+		must(t, w.book.append(ctx, r))
+		if w.l.Len() != n {
 			t.Fatal("retry appended")
 		}
 	})
 	t.Run("forfeiture of a paid invoice", func(t *testing.T) {
-		_, err := w.collector.Forfeit(info.Digest, tDue+1)
-		wantErr(t, err, ErrAlreadyPaid)
+		_, err := w.collector.Forfeit(ctx, inv.ID(), tDue.Add(time.Second))
+		wantErr(t, err, ErrRefused, errAlreadyPaid)
 	})
 	t.Run("receipt for another invoice", func(t *testing.T) {
-		other := *info.Invoice
-		other.Due++
-		must(t, other.Sign(w.signer))
-		wantErr(t, w.users[0].CheckReceipt(&other, info.Owed, r), ErrInvalidReceipt)
-		wantErr(t, VerifyReceipt(w.signer.Public(), &other, info.Owed, r), ErrInvalidReceipt)
-		wantErr(t, VerifyReceipt(w.signer.Public(), info.Invoice, eurs(1), r), ErrInvalidReceipt)
-		must(t, VerifyReceipt(w.signer.Public(), info.Invoice, info.Owed, r))
-		forged := *r
-		forged.Time++
-		wantErr(t, VerifyReceipt(w.signer.Public(), info.Invoice, info.Owed, &forged), ErrInvalidReceipt)
+		other, err := newInvoice(w.signer, inv.period, inv.user, tIssued, tDue.Add(time.Second), inv.total, inv.lines)
+		must(t, err)
+		got, err := ParseReceipt(r.Bytes(), w.signer.Public())
+		must(t, err)
+		must(t, got.Check(inv, owed))
+		wantErr(t, got.Check(other, owed), ErrRefused)
+		wantErr(t, got.Check(inv, eurs(1)), ErrRefused)
+		if got.Invoice() != inv.ID() || got.Amount() != owed {
+			t.Fatal("receipt accessors")
+		}
+		forged := r.Bytes()
+		forged[len(forged)-wireSig-1] ^= 1 // the time's last byte
+		_, err = ParseReceipt(forged, w.signer.Public())
+		wantErr(t, err, ErrBadSignature)
 	})
 }
 
+// wireSig is the size of the collector's signature ending a signed record.
+const wireSig = 64
+
 func TestGuardsForfeiture(t *testing.T) {
-	w, info := billed(t, 3)
+	w, inv := billed(t, 3)
+	owedLines := func(inv *Invoice) []Line {
+		openings, err := w.collector.open(w.period, []*Usage{inv.lines[0].Usage, inv.lines[1].Usage})
+		must(t, err)
+		return []Line{{inv.lines[0].Usage, openings[0]}, {inv.lines[1].Usage, openings[1]}}
+	}
 	t.Run("before the due date", func(t *testing.T) {
-		_, err := w.collector.Forfeit(info.Digest, tDue)
-		wantErr(t, err, ErrNotDue)
+		_, err := w.collector.Forfeit(ctx, inv.ID(), tDue)
+		wantErr(t, err, ErrRefused, errNotDue)
+		// The book refuses it too, not just the collector's method.
+		f, err := newForfeiture(w.signer, inv, w.owed(inv), tDue, owedLines(inv))
+		must(t, err)
+		wantErr(t, w.book.append(ctx, f), ErrRefused, errNotDue)
 	})
 	t.Run("refund while owed", func(t *testing.T) {
-		wantErr(t, w.users[0].Refund(tIssued+1), ErrDepositLocked)
+		wantErr(t, w.refundAll(0, tIssued.Add(time.Second)), ErrRefused, errDepositLocked)
 	})
-	f, err := w.collector.Forfeit(info.Digest, tDue+1)
-	must(t, err)
 	t.Run("more than owed", func(t *testing.T) {
-		w3, info3 := billed(t, 2)
-		greedy := &Forfeiture{Invoice: info3.Digest, User: info3.Invoice.User, Amount: eurs(5000), Time: tDue + 1}
-		greedy.Evidence = append(greedy.Evidence, info3.Invoice.Lines...)
-		_, err := w3.book.Append(greedy)
-		wantErr(t, err, ErrExceedsDeposit)
+		w3, inv3 := billed(t, 2)
+		greedy, err := newForfeiture(w3.signer, inv3, eurs(5000), tDue.Add(time.Second), inv3.lines)
+		must(t, err)
+		wantErr(t, w3.book.append(ctx, greedy), ErrRefused, errDepositMismatch)
 	})
 	t.Run("evidence missing a line", func(t *testing.T) {
-		w3, info3 := billed(t, 2)
-		short := &Forfeiture{Invoice: info3.Digest, User: info3.Invoice.User, Amount: info3.Owed, Time: tDue + 1,
-			Evidence: info3.Invoice.Lines[:1]}
-		_, err := w3.book.Append(short)
-		wantErr(t, err, ErrInvalidEvidence)
+		w3, inv3 := billed(t, 2)
+		short, err := newForfeiture(w3.signer, inv3, w3.owed(inv3), tDue.Add(time.Second), inv3.lines[:1])
+		must(t, err)
+		wantErr(t, w3.book.append(ctx, short), ErrRefused, errInvalidEvidence)
 	})
+	t.Run("evidence with swapped openings", func(t *testing.T) {
+		w3, inv3 := billed(t, 2)
+		l := inv3.lines
+		bad, err := newForfeiture(w3.signer, inv3, w3.owed(inv3), tDue.Add(time.Second),
+			[]Line{{l[0].Usage, l[1].Opening}, {l[1].Usage, l[0].Opening}})
+		must(t, err)
+		wantErr(t, w3.book.append(ctx, bad), ErrRefused, errInvalidEvidence, ErrInvalidLine)
+		wantErr(t, bad.Check(w3.period), ErrInvalidLine, arsig.ErrInvalidOpening)
+	})
+	f, err := w.collector.Forfeit(ctx, inv.ID(), tDue.Add(time.Second))
+	must(t, err)
+	if f.Amount() != inv.Total() || f.Invoice() != inv.ID() {
+		t.Fatalf("forfeited %v of %v", f.Amount(), inv.Total())
+	}
 	t.Run("twice", func(t *testing.T) {
-		_, err := w.collector.Forfeit(info.Digest, tDue+2)
-		wantErr(t, err, ErrAlreadyForfeited)
+		_, err := w.collector.Forfeit(ctx, inv.ID(), tDue.Add(2*time.Second))
+		wantErr(t, err, ErrRefused, errAlreadyForfeited)
 	})
 	t.Run("payment after forfeiture", func(t *testing.T) {
-		_, err := w.collector.Pay(info.Digest, info.Owed, tDue+2)
-		wantErr(t, err, ErrAlreadyForfeited)
+		_, err := w.collector.Pay(ctx, inv.ID(), inv.Total(), tDue.Add(2*time.Second))
+		wantErr(t, err, ErrRefused, errAlreadyForfeited)
 	})
 	t.Run("dispute after forfeiture", func(t *testing.T) {
-		wantErr(t, w.users[0].Dispute(info.Digest, 0, tDue+2), ErrAlreadyForfeited)
+		d, err := NewDispute(inv, 0, tDue.Add(2*time.Second))
+		must(t, err)
+		wantErr(t, w.collector.Accept(ctx, d.Bytes()), ErrRefused, errAlreadyForfeited)
 	})
 	t.Run("refund of the whole original deposit", func(t *testing.T) {
-		_, err := w.book.Append(w.refund(0, eurs(5000), tDue+3))
-		wantErr(t, err, ErrExceedsDeposit)
+		wantErr(t, w.refund(0, eurs(5000), tDue.Add(3*time.Second)), ErrRefused, errDepositMismatch)
 	})
 	t.Run("anyone verifies the evidence", func(t *testing.T) {
-		must(t, w.book.VerifyForfeiture(f))
-		bad := *f
-		bad.Evidence = []Line{{Usage: f.Evidence[0].Usage, Opening: f.Evidence[1].Opening}, f.Evidence[1]}
-		wantErr(t, w.book.VerifyForfeiture(&bad), ErrInvalidEvidence)
+		public, err := ParseForfeiture(f.Bytes(), w.signer.Public())
+		must(t, err)
+		must(t, public.Check(w.period))
+		other, err := ecdsa.GenerateKey()
+		must(t, err)
+		_, err = ParseForfeiture(f.Bytes(), other.Public())
+		wantErr(t, err, ErrBadSignature)
 	})
 	t.Run("refund of the remainder, once", func(t *testing.T) {
-		must(t, w.users[0].Refund(tDue+4))
-		acct, err := w.book.Account(w.users[0].Public())
-		must(t, err)
-		if !acct.Retired || acct.Deposit.Sign() != 0 {
-			t.Fatalf("%+v", acct)
+		must(t, w.refundAll(0, tDue.Add(4*time.Second)))
+		if a := w.account(0); !a.retired || a.deposit.Sign() != 0 {
+			t.Fatalf("%+v", a)
 		}
-		wantErr(t, w.users[0].Refund(tDue+5), ErrUnregistered)
-		_, err = w.book.Append(w.refund(0, eurs(0), tDue+6))
-		wantErr(t, err, ErrUnregistered)
+		wantErr(t, w.refund(0, eurs(0), tDue.Add(5*time.Second)), ErrRefused, errUnregistered)
 	})
 }
 
@@ -136,17 +166,17 @@ func TestForfeitureCappedByDeposit(t *testing.T) {
 	w := newWorld(t, ledger.NewMemory(), 3)
 	w.use(0, 3, 2000) // 60.00 owed against a 50.00 deposit
 	w.close()
-	_, err := w.collector.IssueInvoices(1, tIssued, tDue)
+	w.issueAll(tIssued, tDue)
+	inv := w.invoiceFor(0).rec
+	f, err := w.collector.Forfeit(ctx, inv.ID(), tDue.Add(time.Second))
 	must(t, err)
-	info := w.invoiceFor(0)
-	f, err := w.collector.Forfeit(info.Digest, tDue+1)
-	must(t, err)
-	if f.Amount.Units() != 5000 {
-		t.Fatalf("forfeited %v", f.Amount)
+	if f.Amount().Units() != 5000 {
+		t.Fatalf("forfeited %v", f.Amount())
 	}
-	ring, err := w.book.NextRing()
+	must(t, f.Check(w.period))
+	next, err := w.collector.OpenPeriod(ctx, tEnd.Add(24*time.Hour), tEnd.Add(48*time.Hour))
 	must(t, err)
-	if _, ok := ring.IndexOf(w.users[0].Public()); ok || ring.Len() != 2 {
+	if _, ok := next.Ring().IndexOf(w.users[0].Public()); ok || next.Ring().Len() != 2 {
 		t.Fatal("a user without deposit stays in the ring")
 	}
 }
@@ -163,209 +193,304 @@ func TestGuardsInvoice(t *testing.T) {
 	invs, err := w.collector.DraftInvoices(1, tIssued, tDue)
 	must(t, err)
 	inv := invs[0]
-	issue := func(edit func(*Invoice)) error {
-		c := *inv
-		c.Lines = append([]Line(nil), inv.Lines...)
-		edit(&c)
-		_, err := w.collector.Issue(&c)
-		return err
+	if !inv.User().Equal(w.users[0].Public()) {
+		t.Fatal("invoices out of ledger order")
+	}
+	type variant struct {
+		user        *arsig.PublicKey
+		issued, due time.Time
+		total       money.Amount
+		lines       []Line
+	}
+	issue := func(edit func(*variant)) error {
+		v := variant{inv.user, inv.issued, inv.due, inv.total, inv.Lines()}
+		edit(&v)
+		c, err := newInvoice(w.signer, 1, v.user, v.issued, v.due, v.total, v.lines)
+		must(t, err)
+		return w.collector.Issue(ctx, c)
 	}
 	t.Run("unregistered key", func(t *testing.T) {
 		stranger, err := arsig.GenerateKey()
 		must(t, err)
-		wantErr(t, issue(func(c *Invoice) { c.User = stranger.Public() }), ErrUnregistered)
+		wantErr(t, issue(func(v *variant) { v.user = stranger.Public() }), ErrPeriod, errOutsideRing)
 	})
 	t.Run("registered after the period opened", func(t *testing.T) {
-		late, err := NewUser(w.book)
+		late, err := arsig.GenerateKey()
 		must(t, err)
-		must(t, late.Register(eurs(5000), tEnd))
-		wantErr(t, issue(func(c *Invoice) { c.User = late.Public() }), ErrUnregistered)
+		w.users = append(w.users, late)
+		must(t, w.register(len(w.users)-1, eurs(5000), tEnd))
+		wantErr(t, issue(func(v *variant) { v.user = late.Public() }), ErrPeriod, errOutsideRing)
 	})
 	t.Run("wrong total", func(t *testing.T) {
-		wantErr(t, issue(func(c *Invoice) { c.Total = eurs(c.Total.Units() + 1) }), ErrInvalidInvoice)
+		wantErr(t, issue(func(v *variant) { v.total = eurs(v.total.Units() + 1) }), ErrRefused, errNotBillable)
 	})
-	t.Run("unknown record", func(t *testing.T) {
-		wantErr(t, issue(func(c *Invoice) { c.Lines[0].Usage[0] ^= 1 }), ErrInvalidInvoice)
+	t.Run("record not on the book", func(t *testing.T) {
+		stray := w.sign(0, "svc", 100, tStart)
+		wantErr(t, issue(func(v *variant) { v.lines[0].Usage = stray }), ErrRefused, errNotBillable)
+	})
+	t.Run("record on the book with other signature bytes", func(t *testing.T) {
+		// The same body signed again has the same ID but is not the record
+		// the book holds.
+		u := *inv.lines[0].Usage
+		again, err := u.sign(w.users[0], w.period)
+		must(t, err)
+		if again.ID() != inv.lines[0].Usage.ID() {
+			t.Fatal("re-signing changed the ID")
+		}
+		wantErr(t, issue(func(v *variant) { v.lines[0].Usage = again }), ErrRefused, errNotBillable)
 	})
 	t.Run("repeated record", func(t *testing.T) {
-		wantErr(t, issue(func(c *Invoice) {
-			c.Lines = append(c.Lines, c.Lines[0])
-			c.Total, _ = c.Total.Mul(2)
-		}), ErrInvalidInvoice)
+		wantErr(t, issue(func(v *variant) {
+			v.lines = append(v.lines, v.lines[0])
+			v.total, _ = v.total.Mul(2)
+		}), ErrRefused, errNotBillable)
 	})
 	t.Run("issued before the period ends", func(t *testing.T) {
-		wantErr(t, issue(func(c *Invoice) { c.Issued = tEnd - 1 }), ErrInvalidInvoice)
+		wantErr(t, issue(func(v *variant) { v.issued = tEnd.Add(-time.Second) }), ErrRefused, errNotBillable)
 	})
 	t.Run("not signed by the collector", func(t *testing.T) {
-		c := *inv
-		c.Signature = append([]byte(nil), inv.Signature...)
-		c.Signature[5] ^= 1
-		_, err := w.book.Append(&c)
-		wantErr(t, err, ErrInvalidInvoice)
+		other, err := ecdsa.GenerateKey()
+		must(t, err)
+		c, err := NewInvoice(other, w.period, inv.user, tIssued, tDue, inv.Lines())
+		must(t, err)
+		wantErr(t, w.collector.Issue(ctx, c), ErrBadSignature, ecdsa.ErrInvalidSignature)
+		_, err = ParseInvoice(c.Bytes(), w.signer.Public())
+		wantErr(t, err, ErrBadSignature, ecdsa.ErrInvalidSignature)
 	})
-	_, err = w.collector.Issue(inv)
-	must(t, err)
+	must(t, w.collector.Issue(ctx, inv))
+	t.Run("retry is idempotent", func(t *testing.T) {
+		n := w.l.Len()
+		must(t, w.collector.Issue(ctx, inv))
+		if w.l.Len() != n {
+			t.Fatal("retry appended")
+		}
+	})
 	t.Run("record already billed", func(t *testing.T) {
-		wantErr(t, issue(func(c *Invoice) { c.Due++ }), ErrInvalidInvoice)
+		wantErr(t, issue(func(v *variant) { v.due = v.due.Add(time.Second) }), ErrRefused, errNotBillable)
 	})
 }
 
 func TestGuardsRegistryAndUsage(t *testing.T) {
 	w := newWorld(t, ledger.NewMemory(), 2)
 	t.Run("parameters twice", func(t *testing.T) {
-		_, err := SetUp(w.book, w.signer, w.opener, eurs(6000))
-		wantErr(t, err, ErrAlreadySetUp)
-		// The same record again is a retry, accepted without a change.
+		_, err := NewCollector(ctx, w.l, w.signer, w.opener, eurs(6000))
+		wantErr(t, err, ErrRefused, errAlreadySetUp)
+		otherOpener, err := arsig.GenerateOpenerKey()
+		must(t, err)
+		_, err = NewCollector(ctx, w.l, w.signer, otherOpener, eurs(5000))
+		wantErr(t, err, ErrRefused, errAlreadySetUp)
+		otherSigner, err := ecdsa.GenerateKey()
+		must(t, err)
+		_, err = NewCollector(ctx, w.l, otherSigner, w.opener, eurs(5000))
+		wantErr(t, err, ErrBadSignature)
+		// The same collector again resumes, appending nothing.
 		n := w.l.Len()
-		_, err = SetUp(w.book, w.signer, w.opener, eurs(5000))
+		_, err = NewCollector(ctx, w.l, w.signer, w.opener, eurs(5000))
 		must(t, err)
 		if w.l.Len() != n {
-			t.Fatal("retry appended")
+			t.Fatal("resuming appended")
 		}
 	})
 	t.Run("nothing before parameters", func(t *testing.T) {
-		b, err := Open(ledger.NewMemory())
+		r, err := NewRegistration(w.users[0], w.params, eurs(5000), tStart)
 		must(t, err)
-		u, err := NewUser(b)
+		l := ledger.NewMemory()
+		_, err = l.Append(ctx, kindRegistration, r.Bytes())
 		must(t, err)
-		wantErr(t, u.Register(eurs(5000), 1), ErrNotSetUp)
+		_, err = Open(ctx, l, w.signer.Public())
+		wantErr(t, err, ErrRefused, errNotSetUp)
 	})
 	t.Run("registered twice", func(t *testing.T) {
-		wantErr(t, w.users[0].Register(eurs(6000), tStart), ErrAlreadyRegistered)
+		wantErr(t, w.register(0, eurs(6000), tStart), ErrRefused, errAlreadyRegistered)
 	})
 	t.Run("small deposit", func(t *testing.T) {
-		u, err := NewUser(w.book)
+		k, err := arsig.GenerateKey()
 		must(t, err)
-		wantErr(t, u.Register(eurs(4999), tStart), ErrDepositTooSmall)
-		wantErr(t, u.Register(money.MustNew(5000, money.MustCurrency("USD")), tStart), ErrDepositTooSmall)
+		w.users = append(w.users, k)
+		i := len(w.users) - 1
+		wantErr(t, w.register(i, eurs(4999), tStart), ErrRefused, errDepositTooSmall)
+		wantErr(t, w.register(i, money.MustNew(5000, money.MustCurrency("USD")), tStart), ErrRefused, errDepositTooSmall)
+		w.users = w.users[:i]
 	})
 	t.Run("second open period", func(t *testing.T) {
-		_, err := w.collector.OpenPeriod(tEnd, tEnd+10)
-		wantErr(t, err, ErrPeriod)
-	})
-	t.Run("ring digest of another ring", func(t *testing.T) {
-		_, err := w.book.Append(&PeriodOpen{ID: 2, Start: tEnd, End: tEnd + 10, RingSize: 2, RingDigest: Digest{7}})
+		_, err := w.collector.OpenPeriod(ctx, tEnd, tEnd.Add(10*time.Second))
 		wantErr(t, err, ErrPeriod)
 	})
 
-	good, err := w.users[0].Use("svc", eurs(100), tStart+5)
-	must(t, err)
+	good := w.sign(0, "svc", 100, tStart.Add(5*time.Second))
 	t.Run("invalid signature", func(t *testing.T) {
-		bad := *good
-		bad.Amount = eurs(1)
-		wantErr(t, w.provider.Accept(&bad), ErrInvalidUsage)
-		_, err := w.book.Append(&bad)
-		wantErr(t, err, ErrInvalidUsage)
-	})
-	t.Run("other ring", func(t *testing.T) {
-		bad := *good
-		bad.RingDigest[0] ^= 1
-		wantErr(t, w.provider.Accept(&bad), ErrPeriod)
-	})
-	t.Run("outside the window", func(t *testing.T) {
-		u, err := w.users[0].Use("svc", eurs(100), tEnd)
+		u := *good
+		u.amount = eurs(1)
+		enc, err := u.encode()
 		must(t, err)
-		wantErr(t, w.provider.Accept(u), ErrPeriod)
+		wantErr(t, w.collector.Accept(ctx, enc), ErrBadSignature, arsig.ErrInvalidSignature)
+	})
+	t.Run("another descriptor", func(t *testing.T) {
+		u := *good
+		u.periodDigest[0] ^= 1
+		enc, err := u.encode()
+		must(t, err)
+		wantErr(t, w.collector.Accept(ctx, enc), ErrPeriod)
+	})
+	// Records a user's NewUsage would refuse to make, signed anyway.
+	signed := func(edit func(*Usage)) []byte {
+		u, err := unsignedUsage(w.period, "svc", eurs(100), tStart, nil)
+		must(t, err)
+		edit(u)
+		u, err = u.sign(w.users[0], w.period)
+		must(t, err)
+		return u.Bytes()
+	}
+	t.Run("outside the window", func(t *testing.T) {
+		_, err := NewUsage(w.users[0], w.period, "svc", eurs(100), tEnd, nil)
+		wantErr(t, err, ErrPeriod)
+		wantErr(t, w.collector.Accept(ctx, signed(func(u *Usage) { u.time = tEnd })), ErrPeriod)
+		wantErr(t, w.collector.Accept(ctx, signed(func(u *Usage) { u.time = tStart.Add(-time.Second) })), ErrPeriod)
 	})
 	t.Run("other currency", func(t *testing.T) {
-		u, err := w.users[0].Use("svc", money.MustNew(100, money.MustCurrency("USD")), tStart)
-		must(t, err)
-		wantErr(t, w.provider.Accept(u), ErrMalformed)
+		usd := money.MustNew(100, money.MustCurrency("USD"))
+		_, err := NewUsage(w.users[0], w.period, "svc", usd, tStart, nil)
+		wantErr(t, err, ErrPeriod)
+		wantErr(t, w.collector.Accept(ctx, signed(func(u *Usage) { u.amount = usd })), ErrPeriod)
 	})
-	must(t, w.provider.Accept(good))
-	t.Run("replayed", func(t *testing.T) {
-		wantErr(t, w.provider.Accept(good), ErrDuplicateUsage)
-		errs := w.provider.AcceptBatch([]*Usage{good, good})
-		wantErr(t, errs[0], ErrDuplicateUsage)
-		wantErr(t, errs[1], ErrDuplicateUsage)
+	must(t, w.collector.Accept(ctx, good.Bytes()))
+	t.Run("delivered again: billed once", func(t *testing.T) {
+		n := w.l.Len()
+		must(t, w.collector.Accept(ctx, good.Bytes()))
+		for _, err := range w.collector.Collect(ctx, [][]byte{good.Bytes(), good.Bytes()}) {
+			must(t, err)
+		}
+		// The same use signed again (another signature, the same ID).
+		u := *good
+		again, err := u.sign(w.users[0], w.period)
+		must(t, err)
+		must(t, w.collector.Accept(ctx, again.Bytes()))
+		if w.l.Len() != n || len(w.book.st.period(1).usages) != 1 {
+			t.Fatal("a repeated delivery was appended")
+		}
+		// A copy carrying another record's signature is still refused.
+		bad := *good
+		bad.sig = w.sign(0, "svc", 100, tStart).sig
+		enc, err := bad.encode()
+		must(t, err)
+		wantErr(t, w.collector.Accept(ctx, enc), ErrBadSignature, arsig.ErrInvalidSignature)
 	})
 	t.Run("close with a wrong count", func(t *testing.T) {
-		_, err := w.book.Append(&PeriodClose{ID: 1, Time: tEnd, Usages: 2})
-		wantErr(t, err, ErrPeriod)
+		c, err := newPeriodClose(w.signer, 1, tEnd, 2)
+		must(t, err)
+		wantErr(t, w.book.append(ctx, c), ErrPeriod)
 	})
 	t.Run("close before the end", func(t *testing.T) {
-		_, err := w.book.Append(&PeriodClose{ID: 1, Time: tEnd - 1, Usages: 1})
-		wantErr(t, err, ErrPeriod)
+		wantErr(t, w.collector.ClosePeriod(ctx, tEnd.Add(-time.Second)), ErrPeriod)
+	})
+	t.Run("close not signed by the collector", func(t *testing.T) {
+		other, err := ecdsa.GenerateKey()
+		must(t, err)
+		c, err := newPeriodClose(other, 1, tEnd, 1)
+		must(t, err)
+		wantErr(t, w.book.append(ctx, c), ErrBadSignature)
 	})
 	w.close()
 	t.Run("usage after close", func(t *testing.T) {
-		u := *good
-		u.Nonce[0] ^= 1
-		wantErr(t, w.provider.Accept(&u), ErrPeriod)
+		wantErr(t, w.collector.Accept(ctx, signed(func(u *Usage) {})), ErrPeriod)
+		// A record already on the book is still acknowledged.
+		must(t, w.collector.Accept(ctx, good.Bytes()))
 	})
 	t.Run("refund before the period is billed", func(t *testing.T) {
-		wantErr(t, w.users[1].Refund(tEnd+1), ErrDepositLocked)
+		wantErr(t, w.refundAll(1, tEnd.Add(time.Second)), ErrRefused, errDepositLocked)
 	})
-	_, err = w.collector.IssueInvoices(1, tIssued, tDue)
-	must(t, err)
+	w.issueAll(tIssued, tDue)
 	t.Run("refund of a user without invoices once billed", func(t *testing.T) {
-		must(t, w.users[1].Refund(tIssued+1))
+		must(t, w.refundAll(1, tIssued.Add(time.Second)))
 	})
+}
+
+// TestPeriodRing: a period's ring must be the registry's, and a period
+// opens only after the previous one closes.
+func TestPeriodRing(t *testing.T) {
+	w := newWorld(t, ledger.NewMemory(), 3)
+	w.close()
+	start, end := tEnd, tEnd.Add(time.Hour)
+	keys := []*arsig.PublicKey{w.users[0].Public(), w.users[1].Public()}
+	short, err := arsig.NewRing(keys)
+	must(t, err)
+	p, err := newPeriod(w.signer, 2, w.params, start, end, short)
+	must(t, err)
+	wantErr(t, w.book.append(ctx, p), ErrPeriod)
+	stranger, err := arsig.GenerateKey()
+	must(t, err)
+	padded, err := arsig.NewRing(append(keys, stranger.Public()))
+	must(t, err)
+	p, err = newPeriod(w.signer, 2, w.params, start, end, padded)
+	must(t, err)
+	wantErr(t, w.book.append(ctx, p), ErrPeriod)
+	early, err := w.collector.OpenPeriod(ctx, tEnd.Add(-time.Second), end)
+	if err == nil || early != nil {
+		t.Fatal("a period opened before the previous one ended")
+	}
+	wantErr(t, err, ErrPeriod)
+	// A key registered now joins the next ring; a refunded one leaves it.
+	late, err := arsig.GenerateKey()
+	must(t, err)
+	w.users = append(w.users, late)
+	must(t, w.register(3, eurs(5000), tEnd))
+	w.issueAll(tIssued, tDue) // nothing to bill: period 1 is wholly billed
+	must(t, w.refundAll(2, tEnd))
+	next, err := w.collector.OpenPeriod(ctx, start, end)
+	must(t, err)
+	_, hasLate := next.Ring().IndexOf(late.Public())
+	_, hasRefunded := next.Ring().IndexOf(w.users[2].Public())
+	if !hasLate || hasRefunded || next.Ring().Len() != 3 {
+		t.Fatal("the next ring is not the registry's")
+	}
 }
 
 // TestRegistrationProofOfPossession: a key is registered only with a proof
 // made with its private key, on this record and this system's parameters.
 func TestRegistrationProofOfPossession(t *testing.T) {
 	w := newWorld(t, ledger.NewMemory(), 2)
-	params := w.book.Parameters()
 	victim, err := arsig.GenerateKey()
 	must(t, err)
 	attacker, err := arsig.GenerateKey()
 	must(t, err)
-	reg := func() *Registration {
-		return &Registration{User: victim.Public(), Deposit: eurs(5000), Time: tStart}
+	reg := func(key *arsig.PrivateKey, params *Parameters) *holderRecord {
+		r, err := NewRegistration(key, params, eurs(5000), tStart)
+		must(t, err)
+		return &r.r
 	}
 
 	t.Run("no proof", func(t *testing.T) {
-		_, err := w.book.Append(reg())
-		wantErr(t, err, ErrMalformed)
+		h := reg(victim, w.params)
+		body, err := h.body()
+		must(t, err)
+		wantErr(t, w.collector.Accept(ctx, body), ErrMalformed)
 	})
-	t.Run("proof by another key", func(t *testing.T) {
-		r := reg()
-		wantErr(t, r.Prove(attacker, params), arsig.ErrNotInRing)
+	t.Run("another key's proof", func(t *testing.T) {
 		// The attacker's own proof, moved onto the victim's key.
-		own := &Registration{User: attacker.Public(), Deposit: eurs(5000), Time: tStart}
-		must(t, own.Prove(attacker, params))
-		r.Proof = own.Proof
-		_, err := w.book.Append(r)
-		wantErr(t, err, ErrInvalidProof)
+		h := reg(victim, w.params)
+		h.proof = reg(attacker, w.params).proof
+		wantErr(t, w.collector.Accept(ctx, encodeHolder(t, h)), ErrBadSignature, arsig.ErrInvalidSignature)
 	})
 	t.Run("proof for other fields", func(t *testing.T) {
-		r := reg()
-		must(t, r.Prove(victim, params))
-		r.Deposit = eurs(6000)
-		_, err := w.book.Append(r)
-		wantErr(t, err, ErrInvalidProof)
+		h := reg(victim, w.params)
+		h.amount = eurs(6000)
+		wantErr(t, w.collector.Accept(ctx, encodeHolder(t, h)), ErrBadSignature)
 	})
 	t.Run("proof for another system", func(t *testing.T) {
-		other := *params
-		other.Deposit = eurs(1)
-		r := reg()
-		must(t, r.Prove(victim, &other))
-		_, err := w.book.Append(r)
-		wantErr(t, err, ErrInvalidProof)
+		other, err := newParameters(w.signer, w.opener.Public(), eurs(1))
+		must(t, err)
+		wantErr(t, w.collector.Accept(ctx, encodeHolder(t, reg(victim, other))), ErrBadSignature)
 	})
 	t.Run("replay refuses a record without a valid proof", func(t *testing.T) {
-		r := reg()
-		must(t, r.Prove(victim, params))
-		r.Time++
-		enc, err := r.MarshalBinary()
+		h := reg(victim, w.params)
+		h.time = h.time.Add(time.Second)
+		l := copyLedger(t, w.l, nil)
+		_, err := l.Append(ctx, kindRegistration, encodeHolder(t, h))
 		must(t, err)
-		l := ledger.NewMemory()
-		must(t, w.l.Scan(ctx, 0, func(e ledger.Entry) error {
-			_, err := l.Append(ctx, e.Kind, e.Payload)
-			return err
-		}))
-		_, err = l.Append(ctx, TypeRegistration.Kind(), enc)
-		must(t, err)
-		_, err = Open(l)
-		wantErr(t, err, ErrLedger)
-		wantErr(t, err, ErrInvalidProof)
+		_, err = Open(ctx, l, w.signer.Public())
+		wantErr(t, err, ErrBadSignature, arsig.ErrInvalidSignature)
 	})
-	r := reg()
-	must(t, r.Prove(victim, params))
-	_, err = w.book.Append(r)
-	must(t, err)
+	must(t, w.collector.Accept(ctx, encodeHolder(t, reg(victim, w.params))))
 }
 
 // TestDepositSpentOnce: two unpaid invoices of one user, together owing more
@@ -375,41 +500,41 @@ func TestDepositSpentOnce(t *testing.T) {
 	w := newWorld(t, ledger.NewMemory(), 2)
 	w.use(0, 3, 1000) // 30.00 in period 1
 	w.close()
-	_, err := w.collector.IssueInvoices(1, tIssued, tDue)
-	must(t, err)
-	first := w.invoiceFor(0)
+	w.issueAll(tIssued, tDue)
+	first := w.invoiceFor(0).rec
 
-	const start2, end2 = tEnd, tEnd + 30*86400
-	_, err = w.collector.OpenPeriod(start2, end2)
+	start2, end2 := tEnd, tEnd.Add(30*24*time.Hour)
+	var err error
+	w.period, err = w.collector.OpenPeriod(ctx, start2, end2)
 	must(t, err)
-	for j := range 3 { // 30.00 in period 2
-		u, err := w.users[0].Use("svc", eurs(1000), start2+int64(j))
-		must(t, err)
-		must(t, w.provider.Accept(u))
-	}
-	must(t, w.collector.ClosePeriod(end2))
-	_, err = w.collector.IssueInvoices(2, end2, end2+86400)
-	must(t, err)
-	second := w.invoiceFor(0)
+	w.use(0, 3, 1000) // 30.00 in period 2
+	w.close()
+	w.issueAll(end2, end2.Add(24*time.Hour))
+	second := w.invoiceFor(0).rec
+	late := end2.Add(48 * time.Hour)
 
-	_, err = w.collector.Forfeit(first.Digest, end2+2*86400)
+	_, err = w.collector.Forfeit(ctx, first.ID(), late)
 	must(t, err)
-	f := &Forfeiture{Invoice: second.Digest, User: second.Invoice.User, Amount: second.Owed, Time: end2 + 2*86400,
-		Evidence: second.Invoice.Lines}
-	_, err = w.book.Append(f)
-	wantErr(t, err, ErrExceedsDeposit)
-	f2, err := w.collector.Forfeit(second.Digest, end2+2*86400)
+	openings, err := w.collector.open(w.period, []*Usage{second.lines[0].Usage, second.lines[1].Usage, second.lines[2].Usage})
 	must(t, err)
-	if f2.Amount.Units() != 2000 {
-		t.Fatalf("second forfeiture took %v of the 20.00 left", f2.Amount)
+	var evidence []Line
+	for i, o := range openings {
+		evidence = append(evidence, Line{second.lines[i].Usage, o})
 	}
-	acct, err := w.book.Account(w.users[0].Public())
+	f, err := newForfeiture(w.signer, second, w.owed(second), late, evidence)
 	must(t, err)
-	if acct.Deposit.Sign() != 0 {
-		t.Fatalf("deposit left: %v", acct.Deposit)
+	wantErr(t, w.book.append(ctx, f), ErrRefused, errDepositMismatch)
+	f2, err := w.collector.Forfeit(ctx, second.ID(), late)
+	must(t, err)
+	if f2.Amount().Units() != 2000 {
+		t.Fatalf("second forfeiture took %v of the 20.00 left", f2.Amount())
 	}
-	_, err = w.book.Append(w.refund(0, eurs(1), end2+3*86400))
-	wantErr(t, err, ErrExceedsDeposit)
+	left, err := w.book.Deposit(w.users[0].Public())
+	must(t, err)
+	if left.Sign() != 0 {
+		t.Fatalf("deposit left: %v", left)
+	}
+	wantErr(t, w.refund(0, eurs(1), late.Add(time.Hour)), ErrRefused, errDepositMismatch)
 }
 
 // TestRefundNeedsTheKey: only the holder of a key can retire it; a refund
@@ -417,30 +542,68 @@ func TestDepositSpentOnce(t *testing.T) {
 func TestRefundNeedsTheKey(t *testing.T) {
 	w := newWorld(t, ledger.NewMemory(), 3)
 	w.close()
-	params := w.book.Parameters()
-	r := &Refund{User: w.users[0].Public(), Amount: eurs(5000), Time: tEnd + 1}
-	_, err := w.book.Append(r)
-	wantErr(t, err, ErrMalformed)
-	wantErr(t, r.Prove(w.users[1].key, params), arsig.ErrNotInRing)
-	r.Proof = w.refund(1, eurs(5000), tEnd+1).Proof
-	_, err = w.book.Append(r)
-	wantErr(t, err, ErrInvalidProof)
-	moved := w.refund(0, eurs(5000), tEnd+1)
-	moved.Time++
-	_, err = w.book.Append(moved)
-	wantErr(t, err, ErrInvalidProof)
+	refund := func(i int) *holderRecord {
+		r, err := NewRefund(w.users[i], w.params, eurs(5000), tEnd.Add(time.Second))
+		must(t, err)
+		return &r.r
+	}
+	body, err := refund(0).body()
+	must(t, err)
+	wantErr(t, w.collector.Accept(ctx, body), ErrMalformed)
+
+	h := refund(0)
+	h.proof = refund(1).proof
+	wantErr(t, w.collector.Accept(ctx, encodeHolder(t, h)), ErrBadSignature)
+	moved := refund(0)
+	moved.time = moved.time.Add(time.Second)
+	wantErr(t, w.collector.Accept(ctx, encodeHolder(t, moved)), ErrBadSignature)
 
 	// A registration proof is no refund proof.
-	reg := &Registration{User: w.users[0].Public(), Deposit: eurs(5000), Time: tEnd + 1}
-	must(t, reg.Prove(w.users[0].key, params))
-	r.Proof = reg.Proof
-	_, err = w.book.Append(r)
-	wantErr(t, err, ErrInvalidProof)
-
-	must(t, w.users[0].Refund(tEnd+1))
-	acct, err := w.book.Account(w.users[0].Public())
+	reg, err := NewRegistration(w.users[0], w.params, eurs(5000), tEnd.Add(time.Second))
 	must(t, err)
-	if !acct.Retired {
+	h = refund(0)
+	h.proof = reg.r.proof
+	wantErr(t, w.collector.Accept(ctx, encodeHolder(t, h)), ErrBadSignature)
+
+	must(t, w.refundAll(0, tEnd.Add(time.Second)))
+	if !w.account(0).retired {
 		t.Fatal("refund by the key's holder did not retire the key")
 	}
+	wantErr(t, w.register(0, eurs(5000), tEnd.Add(2*time.Second)), ErrRefused, errAlreadyRegistered)
+}
+
+// TestManyRecordsOneUser: an invoice holds at most 4096 lines, and a user
+// with more records gets several invoices, so nobody's invoicing fails for
+// it.
+func TestManyRecordsOneUser(t *testing.T) {
+	w := newWorld(t, ledger.NewMemory(), 2)
+	w.use(0, 5, 1)
+	w.use(1, 1, 1)
+	w.close()
+	invs, err := w.collector.draft(1, tIssued, tDue, 2)
+	must(t, err)
+	if len(invs) != 4 || len(invs[0].Lines()) != 2 || len(invs[1].Lines()) != 2 || len(invs[2].Lines()) != 1 {
+		t.Fatalf("%d invoices", len(invs))
+	}
+	for _, inv := range invs {
+		must(t, w.collector.Issue(ctx, inv))
+	}
+	// The limit of the encoding.
+	line := invs[3].Lines()[0]
+	full := make([]Line, maxLines+1)
+	for i := range full {
+		full[i] = line
+	}
+	_, err = NewInvoice(w.signer, w.period, invs[3].User(), tIssued, tDue, full)
+	wantErr(t, err, ErrMalformed)
+	_, err = NewInvoice(w.signer, w.period, invs[3].User(), tIssued, tDue, full[:maxLines])
+	must(t, err)
+}
+
+// encodeHolder re-encodes a registration or refund changed by a test.
+func encodeHolder(t *testing.T, h *holderRecord) []byte {
+	t.Helper()
+	enc, err := h.encode()
+	must(t, err)
+	return enc
 }

@@ -2,119 +2,111 @@ package billing
 
 import (
 	"fmt"
-
-	"golang.org/x/crypto/cryptobyte"
+	"time"
 
 	"github.com/ringtrace/ringtrace/arsig"
 	"github.com/ringtrace/ringtrace/ecdsa"
+	"github.com/ringtrace/ringtrace/tickets/internal/wire"
+	"github.com/ringtrace/ringtrace/tickets/ledger"
 	"github.com/ringtrace/ringtrace/tickets/money"
 )
 
-// ReceiptContext is the ecdsa context of the collector's signature on a
-// receipt.
-const ReceiptContext = "ringtrace/billing/receipt/v1"
-
 // Receipt is the collector's signed acknowledgement that an invoice was
-// paid in full. The ledger accepts one per invoice.
-//
-// Encoding:
-//
-//	u8 Version || u8 TypeReceipt
-//	invoice digest [32]byte
-//	amount [12]byte       the amount owed when paid, > 0
-//	u8-prefixed payer     the invoiced user's arsig public key
-//	u64 time
-//	signature [64]byte    ecdsa, ReceiptContext, on all the bytes before it
+// paid: the invoice, the payer (the invoiced user), the amount (what was
+// owed when paid) and the time. The book accepts one per invoice. Layout:
+// docs/spec/billing.md.
 type Receipt struct {
-	Invoice   Digest
-	Amount    money.Amount
-	Payer     *arsig.PublicKey
-	Time      int64
-	Signature []byte
+	invoice [32]byte
+	payer   *arsig.PublicKey
+	amount  money.Amount
+	time    time.Time
+	signed
 }
 
-func (*Receipt) Type() RecordType { return TypeReceipt }
+func (*Receipt) kind() ledger.Kind { return kindReceipt }
 
-func (r *Receipt) signedPart() ([]byte, error) {
-	b := cryptobyte.NewBuilder(nil)
-	addHeader(b, TypeReceipt)
-	b.AddBytes(r.Invoice[:])
-	if !positive(r.Amount) {
-		b.SetError(malformed("receipt", "amount must be positive"))
-	}
-	addAmount(b, r.Amount)
-	addUserKey(b, r.Payer, "receipt payer")
-	addTime(b, r.Time, "receipt time")
-	return b.Bytes()
-}
-
-func (r *Receipt) MarshalBinary() ([]byte, error) {
-	m, err := r.signedPart()
-	if err != nil {
+func newReceipt(signer *ecdsa.PrivateKey, inv *Invoice, amount money.Amount, t time.Time) (*Receipt, error) {
+	r := &Receipt{invoice: inv.id, payer: inv.user, amount: amount}
+	var err error
+	if r.time, err = seconds(t, "receipt time"); err != nil {
 		return nil, err
 	}
-	b := cryptobyte.NewBuilder(m)
-	addCollectorSignature(b, r.Signature, "receipt signature")
-	return b.Bytes()
-}
-
-// ParseReceipt parses the encoding of a Receipt. It does not check the
-// signature.
-func ParseReceipt(b []byte) (*Receipt, error) {
-	p := newParser(b, TypeReceipt)
-	r := &Receipt{}
-	r.Invoice = p.digest("invoice")
-	r.Amount = p.amount("amount")
-	if p.err == nil && !positive(r.Amount) {
-		p.fail("amount must be positive")
-	}
-	r.Payer = p.userKey("payer")
-	r.Time = p.time("time")
-	r.Signature = p.collectorSignature("signature")
-	if err := p.done(); err != nil {
+	if err := r.sign(signer, contextReceipt, "receipt", r.body); err != nil {
 		return nil, err
 	}
 	return r, nil
 }
 
-// Sign sets the collector's signature.
-func (r *Receipt) Sign(collector *ecdsa.PrivateKey) error {
-	m, err := r.signedPart()
-	if err != nil {
-		return err
+func (r *Receipt) body() ([]byte, error) {
+	w := wire.NewWriter(uint16(kindReceipt))
+	w.Fixed(r.invoice[:])
+	writeUserKey(w, r.payer)
+	if !positive(r.amount) {
+		w.Fail(fmt.Errorf("amount %v is not positive", r.amount))
 	}
-	sig, err := ecdsa.Sign(collector, ReceiptContext, m)
-	if err != nil {
-		return err
+	w.Amount(r.amount)
+	w.Time(r.time)
+	return finish(w, "receipt")
+}
+
+func (r *Receipt) encode() ([]byte, error) { return r.reencode(r.body()) }
+
+// ParseReceipt parses a receipt and checks that collector signed it. Errors
+// wrap [ErrMalformed] or [ErrBadSignature].
+func ParseReceipt(b []byte, collector *ecdsa.PublicKey) (*Receipt, error) {
+	return parseSigned(b, collector, contextReceipt, "receipt", parseReceipt)
+}
+
+func parseReceipt(b []byte) (*Receipt, error) {
+	rd := newReader(b, kindReceipt, "receipt")
+	r := &Receipt{invoice: readDigest(rd, "invoice"), payer: readUserKey(rd, "payer")}
+	r.amount = readPositive(rd, "amount")
+	r.time = rd.Time("time")
+	r.sig = readSignature(rd)
+	if err := rd.Done(); err != nil {
+		return nil, err
 	}
-	r.Signature = sig
+	r.enc = clone(b)
+	return r, nil
+}
+
+// Check checks that r is the receipt for inv paid by inv's user in the given
+// amount; an error wrapping [ErrRefused] says what differs. The
+// collector's signature was checked when r was parsed.
+func (r *Receipt) Check(inv *Invoice, amount money.Amount) error {
+	switch {
+	case r == nil || r.enc == nil || inv == nil || inv.enc == nil:
+		return malformed("receipt check", "missing receipt or invoice")
+	case r.invoice != inv.id:
+		return fmt.Errorf("%w: receipt is for another invoice", ErrRefused)
+	case !r.payer.Equal(inv.user):
+		return fmt.Errorf("%w: receipt names another payer", ErrRefused)
+	case r.amount != amount:
+		return fmt.Errorf("%w: receipt is for %v, not %v", ErrRefused, r.amount, amount)
+	}
 	return nil
 }
 
-// VerifyReceipt reports whether r is the collector's receipt for inv paid
-// by inv's user in the given amount. A receipt for any other invoice,
-// payer or amount, or with a bad signature, is rejected with an error
-// wrapping ErrInvalidReceipt.
-func VerifyReceipt(collector *ecdsa.PublicKey, inv *Invoice, amount money.Amount, r *Receipt) error {
-	d, err := inv.Digest()
-	if err != nil {
-		return fmt.Errorf("%w: %v", ErrInvalidReceipt, err)
+// Bytes returns the receipt's encoding.
+func (r *Receipt) Bytes() []byte {
+	if r == nil {
+		return nil
 	}
-	if r.Invoice != d {
-		return fmt.Errorf("%w: receipt is for another invoice", ErrInvalidReceipt)
+	return clone(r.enc)
+}
+
+// Invoice returns the ID of the paid invoice.
+func (r *Receipt) Invoice() [32]byte {
+	if r == nil {
+		return [32]byte{}
 	}
-	if r.Payer == nil || !r.Payer.Equal(inv.User) {
-		return fmt.Errorf("%w: receipt names another payer", ErrInvalidReceipt)
+	return r.invoice
+}
+
+// Amount returns the amount paid.
+func (r *Receipt) Amount() money.Amount {
+	if r == nil {
+		return money.Amount{}
 	}
-	if c, err := r.Amount.Cmp(amount); err != nil || c != 0 {
-		return fmt.Errorf("%w: receipt is for %v, not %v", ErrInvalidReceipt, r.Amount, amount)
-	}
-	m, err := r.signedPart()
-	if err != nil {
-		return fmt.Errorf("%w: %v", ErrInvalidReceipt, err)
-	}
-	if err := ecdsa.Verify(collector, ReceiptContext, m, r.Signature); err != nil {
-		return fmt.Errorf("%w: %v", ErrInvalidReceipt, err)
-	}
-	return nil
+	return r.amount
 }

@@ -1,363 +1,282 @@
 package billing
 
 import (
-	"crypto/sha256"
+	"errors"
 	"fmt"
-	"math"
-
-	"golang.org/x/crypto/cryptobyte"
+	"time"
 
 	"github.com/ringtrace/ringtrace/arsig"
 	"github.com/ringtrace/ringtrace/ecdsa"
+	"github.com/ringtrace/ringtrace/tickets/internal/wire"
 	"github.com/ringtrace/ringtrace/tickets/ledger"
 	"github.com/ringtrace/ringtrace/tickets/money"
 )
 
-// Version is the encoding version of every record this package writes. It
-// is the first byte of each record; parsers reject any other value.
-const Version = 1
-
-// A RecordType is the second byte of every record and, added to KindBase,
-// its ledger kind.
-type RecordType byte
-
-// The record types, in the order a billing cycle uses them.
+// The ledger kinds of the records, which are also the kinds in their wire
+// headers. The package owns 0x0b00–0x0bff; replay skips other kinds and
+// refuses unknown kinds in that range.
 const (
-	TypeParameters   RecordType = 1  // system parameters: collector and opener keys, deposit
-	TypeRegistration RecordType = 2  // a user's key and locked deposit
-	TypeRefund       RecordType = 3  // a user's deposit returned, key retired
-	TypePeriodOpen   RecordType = 4  // a billing period and the digest of its ring
-	TypePeriodClose  RecordType = 5  // the end of a period's usage
-	TypeUsage        RecordType = 6  // an anonymous, ring-signed usage record
-	TypeInvoice      RecordType = 7  // a collector-signed invoice with openings
-	TypeDispute      RecordType = 8  // a struck invoice line that does not verify
-	TypeReceipt      RecordType = 9  // a collector-signed receipt for a paid invoice
-	TypeForfeiture   RecordType = 10 // an unpaid invoice enforced from the deposit
-	maxRecordType               = TypeForfeiture
+	kindParameters   ledger.Kind = 0x0b01
+	kindRegistration ledger.Kind = 0x0b02
+	kindRefund       ledger.Kind = 0x0b03
+	kindPeriod       ledger.Kind = 0x0b04
+	kindPeriodClose  ledger.Kind = 0x0b05
+	kindUsage        ledger.Kind = 0x0b06
+	kindInvoice      ledger.Kind = 0x0b07
+	kindDispute      ledger.Kind = 0x0b08
+	kindReceipt      ledger.Kind = 0x0b09
+	kindForfeiture   ledger.Kind = 0x0b0a
+
+	kindFirst ledger.Kind = 0x0b00
+	kindLast  ledger.Kind = 0x0bff
 )
 
-// KindBase is the first ledger kind of this package: a record of type t is
-// appended with kind KindBase + t. Replay ignores other kinds, so a ledger
-// can be shared with other applications.
-const KindBase ledger.Kind = 0x0B00
+// The ECDSA contexts of the collector's signatures.
+const (
+	contextParameters  = "ringtrace/billing/parameters/v1"
+	contextPeriod      = "ringtrace/billing/period/v1"
+	contextPeriodClose = "ringtrace/billing/period-close/v1"
+	contextInvoice     = "ringtrace/billing/invoice/v1"
+	contextReceipt     = "ringtrace/billing/receipt/v1"
+	contextForfeiture  = "ringtrace/billing/forfeiture/v1"
+)
 
-// Kind returns the ledger kind of records of type t.
-func (t RecordType) Kind() ledger.Kind { return KindBase + ledger.Kind(t) }
-
-func (t RecordType) String() string {
-	names := [...]string{"", "parameters", "registration", "refund", "period-open",
-		"period-close", "usage", "invoice", "dispute", "receipt", "forfeiture"}
-	if t == 0 || t > maxRecordType {
-		return fmt.Sprintf("record-type-%d", byte(t))
-	}
-	return names[t]
+// record is one of the package's ledger records.
+type record interface {
+	kind() ledger.Kind
+	// Bytes returns the canonical encoding the record was parsed from or
+	// made as.
+	Bytes() []byte
+	// encode rebuilds the encoding from the record's fields. It equals
+	// Bytes for every record; tests use it to check that parsers accept
+	// only canonical encodings.
+	encode() ([]byte, error)
 }
 
-// A Record is one of the ledger records of this package: *Parameters,
-// *Registration, *Refund, *PeriodOpen, *PeriodClose, *Usage, *Invoice,
-// *Dispute, *Receipt or *Forfeiture.
-type Record interface {
-	// Type returns the record type.
-	Type() RecordType
-	// MarshalBinary returns the canonical encoding: Version, Type, then
-	// the fields as documented on each record. It fails only for a record
-	// with missing or out-of-range fields.
-	MarshalBinary() ([]byte, error)
+// recordKind returns the kind in b's wire header, or 0.
+func recordKind(b []byte) ledger.Kind {
+	if len(b) < wire.HeaderSize {
+		return 0
+	}
+	return ledger.Kind(b[1])<<8 | ledger.Kind(b[2])
 }
 
-// ParseRecord parses the canonical encoding of any record. It rejects
-// unknown versions and types, wrong lengths, trailing bytes and every
-// non-canonical field.
-func ParseRecord(b []byte) (Record, error) {
-	if len(b) < 2 {
-		return nil, malformed("record", "too short")
-	}
-	// Each case converts a non-nil pointer only: a nil *T in a Record
-	// interface would not compare equal to nil.
-	var rec Record
+// parseRecord parses any record of the package by the kind in its header.
+// It checks structure only: no signature, proof or state.
+func parseRecord(b []byte) (record, error) {
+	var rec record
 	var err error
-	switch RecordType(b[1]) {
-	case TypeParameters:
-		rec, err = asRecord(ParseParameters(b))
-	case TypeRegistration:
-		rec, err = asRecord(ParseRegistration(b))
-	case TypeRefund:
-		rec, err = asRecord(ParseRefund(b))
-	case TypePeriodOpen:
-		rec, err = asRecord(ParsePeriodOpen(b))
-	case TypePeriodClose:
-		rec, err = asRecord(ParsePeriodClose(b))
-	case TypeUsage:
-		rec, err = asRecord(ParseUsage(b))
-	case TypeInvoice:
-		rec, err = asRecord(ParseInvoice(b))
-	case TypeDispute:
-		rec, err = asRecord(ParseDispute(b))
-	case TypeReceipt:
-		rec, err = asRecord(ParseReceipt(b))
-	case TypeForfeiture:
-		rec, err = asRecord(ParseForfeiture(b))
+	switch k := recordKind(b); k {
+	case kindParameters:
+		rec, err = asRecord(parseParameters(b))
+	case kindRegistration:
+		rec, err = asRecord(parseRegistration(b))
+	case kindRefund:
+		rec, err = asRecord(parseRefund(b))
+	case kindPeriod:
+		rec, err = asRecord(parsePeriod(b))
+	case kindPeriodClose:
+		rec, err = asRecord(parsePeriodClose(b))
+	case kindUsage:
+		rec, err = asRecord(parseUsage(b))
+	case kindInvoice:
+		rec, err = asRecord(parseInvoice(b))
+	case kindDispute:
+		rec, err = asRecord(parseDispute(b))
+	case kindReceipt:
+		rec, err = asRecord(parseReceipt(b))
+	case kindForfeiture:
+		rec, err = asRecord(parseForfeiture(b))
 	default:
-		err = malformed("record", fmt.Sprintf("unknown type %d", b[1]))
+		err = fmt.Errorf("%w: unknown record kind %#04x", ErrMalformed, uint16(k))
 	}
 	return rec, err
 }
 
-func asRecord[R Record](r R, err error) (Record, error) {
+// asRecord converts only non-nil pointers: a nil *T in a record interface
+// would not compare equal to nil.
+func asRecord[R record](r R, err error) (record, error) {
 	if err != nil {
 		return nil, err
 	}
 	return r, nil
 }
 
-// DigestSize is the size of a record digest.
-const DigestSize = sha256.Size
-
-// A Digest names a record: invoices by the digest of their encoding, usage
-// records by the digest of their signed message.
-type Digest [DigestSize]byte
-
-// digest returns SHA-256(lp(label) || lp(b)), lp being a 64-bit length
-// prefix.
-func digest(label string, b []byte) Digest {
-	h := sha256.New()
-	var n [8]byte
-	for _, p := range [][]byte{[]byte(label), b} {
-		u := uint64(len(p))
-		for i := range n {
-			n[7-i] = byte(u >> (8 * i))
-		}
-		h.Write(n[:])
-		h.Write(p)
-	}
-	var d Digest
-	h.Sum(d[:0])
-	return d
+func newReader(b []byte, k ledger.Kind, what string) *wire.Reader {
+	return wire.NewReader(b, uint16(k), what, ErrMalformed)
 }
 
 func malformed(what, why string) error {
 	return fmt.Errorf("%w: %s: %s", ErrMalformed, what, why)
 }
 
-// Encoding helpers. Fixed-size fields are written as they are; keys,
-// openings, signatures and amounts produced by other packages carry a
-// length prefix so that their own parsers judge their length.
-
-func addHeader(b *cryptobyte.Builder, t RecordType) {
-	b.AddUint8(Version)
-	b.AddUint8(byte(t))
-}
-
-// parser wraps a cryptobyte.String with the record's name, so every read
-// failure reports what was being parsed; the first error sticks.
-type parser struct {
-	s    cryptobyte.String
-	what string
-	err  error
-}
-
-func newParser(b []byte, t RecordType) *parser {
-	p := &parser{s: cryptobyte.String(b), what: t.String()}
-	var v, typ uint8
-	if !p.s.ReadUint8(&v) || !p.s.ReadUint8(&typ) {
-		p.fail("too short")
-	} else if v != Version {
-		p.fail(fmt.Sprintf("version %d, want %d", v, Version))
-	} else if RecordType(typ) != t {
-		p.fail(fmt.Sprintf("record type %d, want %d", typ, t))
+// finish returns the writer's encoding, its error wrapping ErrMalformed.
+func finish(w *wire.Writer, what string) ([]byte, error) {
+	b, err := w.Finish()
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s: %w", ErrMalformed, what, err)
 	}
-	return p
+	return b, nil
 }
 
-func (p *parser) fail(why string) {
-	if p.err == nil {
-		p.err = malformed(p.what, why)
+// seconds returns t as a record stores it (whole seconds, UTC).
+func seconds(t time.Time, what string) (time.Time, error) {
+	s, err := wire.Seconds(t)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("%w: %s: %w", ErrMalformed, what, err)
 	}
+	return s, nil
 }
 
-func (p *parser) failErr(field string, err error) {
-	if p.err == nil {
-		p.err = fmt.Errorf("%w: %s: %s: %v", ErrMalformed, p.what, field, err)
+// Field helpers. Keys and openings have fixed sizes; ring signatures and
+// rings carry a length prefix, and their own parsers judge their contents.
+
+func writeUserKey(w *wire.Writer, k *arsig.PublicKey) {
+	if !validUser(k) {
+		w.Fail(errors.New("missing user key"))
+		return
 	}
+	w.Fixed(k.Bytes())
 }
 
-// done reports the first error, or trailing bytes.
-func (p *parser) done() error {
-	if p.err == nil && !p.s.Empty() {
-		p.fail("trailing bytes")
-	}
-	return p.err
+func readUserKey(r *wire.Reader, field string) *arsig.PublicKey {
+	return wire.FixedValue(r, field, arsig.PublicKeySize, arsig.ParsePublicKey)
 }
 
-func (p *parser) u8Prefixed(field string) []byte {
-	var v cryptobyte.String
-	if p.err == nil && !p.s.ReadUint8LengthPrefixed(&v) {
-		p.fail(field + ": truncated")
+func writeOpener(w *wire.Writer, k *arsig.OpenerPublicKey) {
+	if k == nil || isZero(k.Bytes()) {
+		w.Fail(errors.New("missing opener key"))
+		return
 	}
-	return v
+	w.Fixed(k.Bytes())
 }
 
-func (p *parser) u16Prefixed(field string) []byte {
-	var v cryptobyte.String
-	if p.err == nil && !p.s.ReadUint16LengthPrefixed(&v) {
-		p.fail(field + ": truncated")
-	}
-	return v
+func readOpener(r *wire.Reader) *arsig.OpenerPublicKey {
+	return wire.FixedValue(r, "opener", arsig.OpenerPublicKeySize, arsig.ParseOpenerPublicKey)
 }
 
-func (p *parser) fixed(field string, n int) []byte {
-	var v []byte
-	if p.err == nil && !p.s.ReadBytes(&v, n) {
-		p.fail(field + ": truncated")
+func writeRingSignature(w *wire.Writer, s *arsig.Signature) {
+	if s == nil || s.Bytes() == nil {
+		w.Fail(errors.New("missing ring signature"))
+		return
 	}
-	return v
+	w.Bytes(s.Bytes())
 }
 
-func (p *parser) u16(field string) uint16 {
-	var v uint16
-	if p.err == nil && !p.s.ReadUint16(&v) {
-		p.fail(field + ": truncated")
-	}
-	return v
+func readRingSignature(r *wire.Reader, field string) *arsig.Signature {
+	return wire.Value(r, field, arsig.ParseSignature)
 }
 
-func (p *parser) u32(field string) uint32 {
-	var v uint32
-	if p.err == nil && !p.s.ReadUint32(&v) {
-		p.fail(field + ": truncated")
+func writeOpening(w *wire.Writer, o *arsig.Opening) {
+	if o == nil || o.Bytes() == nil {
+		w.Fail(errors.New("missing opening"))
+		return
 	}
-	return v
+	w.Fixed(o.Bytes())
 }
 
-// time reads a point in time: seconds since the Unix epoch, a u64 at most
-// math.MaxInt64.
-func (p *parser) time(field string) int64 {
-	var v uint64
-	if p.err == nil && !p.s.ReadUint64(&v) {
-		p.fail(field + ": truncated")
-	}
-	if v > math.MaxInt64 {
-		p.fail(field + ": out of range")
-		return 0
-	}
-	return int64(v)
+func readOpening(r *wire.Reader) *arsig.Opening {
+	return wire.FixedValue(r, "opening", arsig.OpeningSize, arsig.ParseOpening)
 }
 
-func (p *parser) digest(field string) Digest {
-	var d Digest
-	copy(d[:], p.fixed(field, DigestSize))
+func readDigest(r *wire.Reader, field string) [32]byte {
+	var d [32]byte
+	copy(d[:], r.Fixed(field, len(d)))
 	return d
 }
 
-func (p *parser) userKey(field string) *arsig.PublicKey {
-	b := p.u8Prefixed(field)
-	if p.err != nil {
-		return nil
-	}
-	k, err := arsig.ParsePublicKey(b)
-	if err != nil {
-		p.failErr(field, err)
-		return nil
-	}
-	return k
+func readSignature(r *wire.Reader) []byte {
+	return r.Fixed("signature", wire.SignatureSize)
 }
 
-func (p *parser) opening(field string) *arsig.Opening {
-	b := p.u16Prefixed(field)
-	if p.err != nil {
-		return nil
-	}
-	o, err := arsig.ParseOpening(b)
-	if err != nil {
-		p.failErr(field, err)
-		return nil
-	}
-	return o
-}
-
-func (p *parser) ringSignature(field string) *arsig.Signature {
-	b := p.u16Prefixed(field)
-	if p.err != nil {
-		return nil
-	}
-	sig, err := arsig.ParseSignature(b)
-	if err != nil {
-		p.failErr(field, err)
-		return nil
-	}
-	return sig
-}
-
-func (p *parser) collectorSignature(field string) []byte {
-	b := p.fixed(field, ecdsa.SignatureSize)
-	if p.err != nil {
-		return nil
-	}
-	return append([]byte(nil), b...)
-}
-
-// amount reads a fixed-size money encoding. Negative and zero amounts are
-// left to the record's own checks.
-func (p *parser) amount(field string) money.Amount {
-	if p.err != nil {
-		return money.Amount{}
-	}
-	a, ok := money.ReadAmount(&p.s)
-	if !ok {
-		p.fail(field + ": not a canonical amount")
+// readPositive reads an amount that must be greater than zero.
+func readPositive(r *wire.Reader, field string) money.Amount {
+	a := r.Amount(field)
+	if r.Err() == nil && a.Sign() <= 0 {
+		r.Fail(field, "not positive")
 	}
 	return a
 }
 
-func addTime(b *cryptobyte.Builder, t int64, field string) {
-	if t < 0 {
-		b.SetError(fmt.Errorf("billing: %s: negative time", field))
-		return
+// positive reports whether a has a currency and is greater than zero.
+func positive(a money.Amount) bool { return a.Valid() && a.Sign() > 0 }
+
+// signed is what every record the collector signs has: its encoding
+// body || sig, and sig.
+type signed struct {
+	sig []byte
+	enc []byte
+}
+
+// sign sets the encoding to body() || key's signature under context.
+func (s *signed) sign(key *ecdsa.PrivateKey, context, what string, body func() ([]byte, error)) error {
+	b, err := body()
+	if err != nil {
+		return err
 	}
-	b.AddUint64(uint64(t))
-}
-
-func addU8Prefixed(b *cryptobyte.Builder, v []byte) {
-	b.AddUint8LengthPrefixed(func(b *cryptobyte.Builder) { b.AddBytes(v) })
-}
-
-func addU16Prefixed(b *cryptobyte.Builder, v []byte) {
-	b.AddUint16LengthPrefixed(func(b *cryptobyte.Builder) { b.AddBytes(v) })
-}
-
-func addUserKey(b *cryptobyte.Builder, k *arsig.PublicKey, field string) {
-	if k == nil {
-		b.SetError(fmt.Errorf("billing: %s: missing key", field))
-		return
+	if s.enc, err = signBody(key, context, b, what); err != nil {
+		return err
 	}
-	addU8Prefixed(b, k.Bytes())
+	s.sig = clone(s.enc[len(b):])
+	return nil
 }
 
-func addOpening(b *cryptobyte.Builder, o *arsig.Opening, field string) {
-	if o == nil {
-		b.SetError(fmt.Errorf("billing: %s: missing opening", field))
-		return
+// signedBody returns the encoding up to the signature.
+func (s *signed) signedBody() []byte { return s.enc[:len(s.enc)-wire.SignatureSize] }
+
+// reencode returns body || sig for a body rebuilt from the fields.
+func (s *signed) reencode(body []byte, err error) ([]byte, error) {
+	if err != nil {
+		return nil, err
 	}
-	addU16Prefixed(b, o.Bytes())
+	return append(body[:len(body):len(body)], s.sig...), nil
 }
 
-func addAmount(b *cryptobyte.Builder, a money.Amount) {
-	if !a.Valid() {
-		b.SetError(malformed("amount", "no currency"))
-		return
+// signBody returns body || key's signature of body under context.
+func signBody(key *ecdsa.PrivateKey, context string, body []byte, what string) ([]byte, error) {
+	if key == nil {
+		return nil, fmt.Errorf("%w: %s: missing collector key", ErrMalformed, what)
 	}
-	a.AddTo(b)
-}
-
-func addCollectorSignature(b *cryptobyte.Builder, sig []byte, field string) {
-	if len(sig) != ecdsa.SignatureSize {
-		b.SetError(fmt.Errorf("billing: %s: signature is %d bytes, want %d", field, len(sig), ecdsa.SignatureSize))
-		return
+	enc, err := wire.Sign(key, context, body)
+	if err != nil {
+		return nil, fmt.Errorf("billing: signing %s: %w", what, err)
 	}
-	b.AddBytes(sig)
+	return enc, nil
 }
 
-// positive reports whether a is greater than zero.
-func positive(a money.Amount) bool {
-	return a.Valid() && a.Sign() > 0
+// verifyCollector checks that enc = body || sig carries key's signature.
+func verifyCollector(key *ecdsa.PublicKey, context string, enc []byte, what string) error {
+	if _, err := wire.Verify(key, context, enc); err != nil {
+		return fmt.Errorf("%w: %s: %w", ErrBadSignature, what, err)
+	}
+	return nil
+}
+
+// parseSigned parses b with parse and checks that collector signed it
+// under context.
+func parseSigned[R any](b []byte, collector *ecdsa.PublicKey, context, what string, parse func([]byte) (R, error)) (R, error) {
+	var zero R
+	r, err := parse(b)
+	if err != nil {
+		return zero, err
+	}
+	if err := verifyCollector(collector, context, b, what); err != nil {
+		return zero, err
+	}
+	return r, nil
+}
+
+func clone(b []byte) []byte { return append([]byte(nil), b...) }
+
+// validUser reports whether k is a key made by arsig (the zero value is
+// not).
+func validUser(k *arsig.PublicKey) bool { return k != nil && !isZero(k.Bytes()) }
+
+func isZero(b []byte) bool {
+	for _, c := range b {
+		if c != 0 {
+			return false
+		}
+	}
+	return true
 }

@@ -1,42 +1,45 @@
 package billing
 
 import (
+	"bytes"
 	"crypto/sha256"
+	"encoding/binary"
 	"fmt"
 
-	"golang.org/x/crypto/cryptobyte"
-
 	"github.com/ringtrace/ringtrace/arsig"
+	"github.com/ringtrace/ringtrace/ecdsa"
+	"github.com/ringtrace/ringtrace/tickets/internal/wire"
 	"github.com/ringtrace/ringtrace/tickets/money"
 )
 
-// MinRingSize is the smallest ring a period may have: with one member there
-// is no anonymity to protect.
-const MinRingSize = 2
-
-// An InvoiceStatus is where an invoice stands.
-type InvoiceStatus int
-
-const (
-	InvoiceOpen      InvoiceStatus = iota // owed, neither paid nor enforced
-	InvoicePaid                           // a receipt is on the ledger
-	InvoiceForfeited                      // enforced from the deposit
-	InvoiceVoid                           // every line struck by disputes
+// The reasons the book refuses a record, each wrapping ErrRefused (or
+// ErrPeriod). They are not exported: callers branch on the exported
+// sentinels, tests on these.
+var (
+	errNotSetUp          = fmt.Errorf("%w: no parameters on the ledger", ErrRefused)
+	errAlreadySetUp      = fmt.Errorf("%w: parameters already on the ledger", ErrRefused)
+	errUnregistered      = fmt.Errorf("%w: key is not registered", ErrRefused)
+	errAlreadyRegistered = fmt.Errorf("%w: key already registered", ErrRefused)
+	errDepositTooSmall   = fmt.Errorf("%w: deposit below the required amount", ErrRefused)
+	errDepositLocked     = fmt.Errorf("%w: deposit still secures unsettled usage", ErrRefused)
+	errDepositMismatch   = fmt.Errorf("%w: amount does not match the deposit", ErrRefused)
+	errDuplicateUsage    = fmt.Errorf("%w: usage already on the book", ErrRefused)
+	errNotBillable       = fmt.Errorf("%w: invoice does not fit the book", ErrRefused)
+	errUnknownInvoice    = fmt.Errorf("%w: unknown invoice", ErrRefused)
+	errAlreadyPaid       = fmt.Errorf("%w: invoice already paid", ErrRefused)
+	errAlreadyForfeited  = fmt.Errorf("%w: invoice already enforced", ErrRefused)
+	errSettled           = fmt.Errorf("%w: invoice owes nothing", ErrRefused)
+	errWrongAmount       = fmt.Errorf("%w: amount differs from the amount owed", ErrRefused)
+	errNotDue            = fmt.Errorf("%w: invoice not yet due", ErrRefused)
+	errDisputeRejected   = fmt.Errorf("%w: disputed line verifies", ErrRefused)
+	errAlreadyDisputed   = fmt.Errorf("%w: line already struck", ErrRefused)
+	errInvalidEvidence   = fmt.Errorf("%w: forfeiture evidence does not fit the invoice", ErrRefused)
+	errOutsideRing       = fmt.Errorf("%w: key is not in the period's ring", ErrPeriod)
 )
 
-func (s InvoiceStatus) String() string {
-	switch s {
-	case InvoiceOpen:
-		return "open"
-	case InvoicePaid:
-		return "paid"
-	case InvoiceForfeited:
-		return "forfeited"
-	case InvoiceVoid:
-		return "void"
-	}
-	return fmt.Sprintf("InvoiceStatus(%d)", int(s))
-}
+type keyID = [arsig.PublicKeySize]byte
+
+func keyOf(k *arsig.PublicKey) keyID { return keyID(k.Bytes()) }
 
 type account struct {
 	key      *arsig.PublicKey
@@ -47,83 +50,86 @@ type account struct {
 }
 
 type periodState struct {
-	open     *PeriodOpen
-	ring     *arsig.Ring
-	members  map[string]bool
-	close    *PeriodClose // nil while open
-	usages   []Digest     // ledger order
+	desc     *Period
+	members  map[keyID]bool
+	close    *periodClose // nil while open
+	usages   [][32]byte   // ledger order
 	unbilled int
 }
 
 type usageState struct {
 	rec      *Usage
-	msg      []byte
 	billedBy *invoiceState // nil while unbilled
 }
 
+type invoiceStatus int
+
+const (
+	invoiceOpen      invoiceStatus = iota // owed, neither paid nor enforced
+	invoicePaid                           // a receipt is on the ledger
+	invoiceForfeited                      // enforced from the deposit
+	invoiceVoid                           // every line struck
+)
+
 type invoiceState struct {
 	rec        *Invoice
-	digest     Digest
 	struck     []bool
 	owed       money.Amount
-	status     InvoiceStatus
+	status     invoiceStatus
 	receipt    *Receipt
 	forfeiture *Forfeiture
 }
 
 // state is the billing state a ledger's records build. Each check method
-// validates a record against it without changing anything and returns the
-// change to make once the record is durable.
+// validates a record against it — signatures, proofs and evidence included,
+// except usage signatures, which callers verify in batches — without
+// changing anything, and returns the change to make once the record is on
+// the ledger.
 type state struct {
+	collector    *ecdsa.PublicKey // the key that must sign every collector record
 	params       *Parameters
-	accounts     map[string]*account
-	accountOrder []string
-	periods      []*periodState // periods[i] has ID i+1
-	usages       map[Digest]*usageState
-	invoices     map[Digest]*invoiceState
-	invoiceOrder []Digest
-	applied      map[Digest]uint64 // record digest → ledger sequence number
+	accounts     map[keyID]*account
+	accountOrder []keyID
+	periods      []*periodState // periods[i] has number i+1
+	usages       map[[32]byte]*usageState
+	invoices     map[[32]byte]*invoiceState
+	invoiceOrder [][32]byte
+	applied      map[[32]byte]bool // digests of the encodings on the ledger
 }
 
-func newState() *state {
+func newState(collector *ecdsa.PublicKey) *state {
 	return &state{
-		accounts: make(map[string]*account),
-		usages:   make(map[Digest]*usageState),
-		invoices: make(map[Digest]*invoiceState),
-		applied:  make(map[Digest]uint64),
+		collector: collector,
+		accounts:  make(map[keyID]*account),
+		usages:    make(map[[32]byte]*usageState),
+		invoices:  make(map[[32]byte]*invoiceState),
+		applied:   make(map[[32]byte]bool),
 	}
 }
 
-func recordDigest(encoded []byte) Digest {
-	return digest("ringtrace/billing/record/v1", encoded)
-}
+func recordDigest(enc []byte) [32]byte { return wire.Digest("ringtrace/billing/record/v1", enc) }
 
-// RingDigest returns the digest of a ring's canonical encoding, as carried
-// by PeriodOpen and Usage records.
-func RingDigest(r *arsig.Ring) Digest {
-	return digest("ringtrace/billing/ring/v1", r.Bytes())
-}
-
-// check validates rec against the state. For a usage record
-// it does not verify the signature: callers verify usage signatures (one at
-// a time or in batches) before or, on replay, after.
-func (s *state) check(rec Record) (func(), error) {
+func (s *state) check(rec record) (func(), error) {
 	if s.params == nil {
-		if p, ok := rec.(*Parameters); ok {
-			return func() { s.params = p }, nil
+		p, ok := rec.(*Parameters)
+		if !ok {
+			return nil, errNotSetUp
 		}
-		return nil, ErrNotSetUp
+		if err := p.verify(s.collector); err != nil {
+			return nil, err
+		}
+		return func() { s.params = p }, nil
 	}
 	switch r := rec.(type) {
 	case *Parameters:
-		return nil, ErrAlreadySetUp
+		return nil, errAlreadySetUp
 	case *Registration:
-		return s.checkRegistration(r)
+		return s.checkRegistration(&r.r)
 	case *Refund:
-		return s.checkRefund(r)
-	case *PeriodOpen:
-		return s.checkPeriodOpen(r)
-	case *PeriodClose:
+		return s.checkRefund(&r.r)
+	case *Period:
+		return s.checkPeriod(r)
+	case *periodClose:
 		return s.checkPeriodClose(r)
 	case *Usage:
 		return s.checkUsage(r)
@@ -136,11 +142,11 @@ func (s *state) check(rec Record) (func(), error) {
 	case *Forfeiture:
 		return s.checkForfeiture(r)
 	}
-	return nil, fmt.Errorf("billing: unknown record %T", rec)
+	return nil, fmt.Errorf("%w: unknown record %T", ErrMalformed, rec)
 }
 
-func sameCurrency(a, b money.Amount) bool { return a.Currency() == b.Currency() }
-
+// cmp compares amounts of the system's currency, which every check has
+// established before comparing.
 func cmp(a, b money.Amount) int {
 	c, err := a.Cmp(b)
 	if err != nil {
@@ -149,51 +155,51 @@ func cmp(a, b money.Amount) int {
 	return c
 }
 
-func (s *state) checkRegistration(r *Registration) (func(), error) {
-	k := string(r.User.Bytes())
+func (s *state) checkRegistration(r *holderRecord) (func(), error) {
+	k := keyOf(r.user)
 	if s.accounts[k] != nil {
-		return nil, ErrAlreadyRegistered
+		return nil, errAlreadyRegistered
 	}
-	if !sameCurrency(r.Deposit, s.params.Deposit) {
-		return nil, fmt.Errorf("%w: deposit in %s, the system uses %s", ErrDepositTooSmall, r.Deposit.Currency(), s.params.Deposit.Currency())
+	if r.amount.Currency() != s.params.deposit.Currency() {
+		return nil, fmt.Errorf("%w: deposit in %s, the system uses %s", errDepositTooSmall, r.amount.Currency(), s.params.deposit.Currency())
 	}
-	if cmp(r.Deposit, s.params.Deposit) < 0 {
-		return nil, fmt.Errorf("%w: %v < %v", ErrDepositTooSmall, r.Deposit, s.params.Deposit)
+	if cmp(r.amount, s.params.deposit) < 0 {
+		return nil, fmt.Errorf("%w: %v < %v", errDepositTooSmall, r.amount, s.params.deposit)
 	}
 	if len(s.accounts) >= arsig.MaxRingSize {
-		return nil, fmt.Errorf("billing: registry full (%d keys)", arsig.MaxRingSize)
+		return nil, fmt.Errorf("%w: registry full (%d keys)", ErrRefused, arsig.MaxRingSize)
 	}
-	if err := r.VerifyProof(s.params); err != nil {
+	if err := r.verify(s.params); err != nil {
 		return nil, err
 	}
 	return func() {
-		s.accounts[k] = &account{key: r.User, deposit: r.Deposit}
+		s.accounts[k] = &account{key: r.user, deposit: r.amount}
 		s.accountOrder = append(s.accountOrder, k)
 	}, nil
 }
 
-func (s *state) checkRefund(r *Refund) (func(), error) {
-	a := s.accounts[string(r.User.Bytes())]
+func (s *state) checkRefund(r *holderRecord) (func(), error) {
+	a := s.accounts[keyOf(r.user)]
 	if a == nil || a.retired {
-		return nil, ErrUnregistered
+		return nil, errUnregistered
 	}
-	if err := r.VerifyProof(s.params); err != nil {
+	if err := r.verify(s.params); err != nil {
 		return nil, err
 	}
-	if !sameCurrency(r.Amount, a.deposit) || cmp(r.Amount, a.deposit) != 0 {
-		return nil, fmt.Errorf("%w: refund of %v, deposit holds %v", ErrExceedsDeposit, r.Amount, a.deposit)
+	if r.amount != a.deposit {
+		return nil, fmt.Errorf("%w: refund of %v, the deposit holds %v", errDepositMismatch, r.amount, a.deposit)
 	}
 	if a.open > 0 {
-		return nil, fmt.Errorf("%w: %d invoices owed", ErrDepositLocked, a.open)
+		return nil, fmt.Errorf("%w: %d invoices owed", errDepositLocked, a.open)
 	}
 	for _, id := range a.memberOf {
 		p := s.periods[id-1]
 		if p.close == nil || p.unbilled > 0 {
-			return nil, fmt.Errorf("%w: period %d not fully billed", ErrDepositLocked, id)
+			return nil, fmt.Errorf("%w: period %d not fully billed", errDepositLocked, id)
 		}
 	}
 	return func() {
-		a.deposit, _ = a.deposit.Sub(a.deposit)
+		a.deposit = money.Zero(a.deposit.Currency())
 		a.retired = true
 	}, nil
 }
@@ -204,46 +210,57 @@ func (s *state) ringMembers() []*arsig.PublicKey {
 	var keys []*arsig.PublicKey
 	for _, k := range s.accountOrder {
 		a := s.accounts[k]
-		if !a.retired && cmp(a.deposit, s.params.Deposit) >= 0 {
+		if !a.retired && cmp(a.deposit, s.params.deposit) >= 0 {
 			keys = append(keys, a.key)
 		}
 	}
 	return keys
 }
 
-func (s *state) checkPeriodOpen(r *PeriodOpen) (func(), error) {
-	if int(r.ID) != len(s.periods)+1 {
-		return nil, fmt.Errorf("%w: opening period %d, next is %d", ErrPeriod, r.ID, len(s.periods)+1)
+// nextRing returns the ring the next period must have.
+func (s *state) nextRing() (*arsig.Ring, error) {
+	keys := s.ringMembers()
+	if len(keys) < minRingSize {
+		return nil, fmt.Errorf("%w: %d keys with a whole deposit, a ring needs %d", ErrRefused, len(keys), minRingSize)
+	}
+	return arsig.NewRing(keys)
+}
+
+func (s *state) checkPeriod(p *Period) (func(), error) {
+	if err := verifyCollector(s.collector, contextPeriod, p.enc, "period"); err != nil {
+		return nil, err
+	}
+	if !p.collector.Equal(s.collector) || !p.opener.Equal(s.params.opener) || p.deposit != s.params.deposit {
+		return nil, fmt.Errorf("%w: period %d states other parameters", ErrPeriod, p.id)
+	}
+	if int(p.id) != len(s.periods)+1 {
+		return nil, fmt.Errorf("%w: opening period %d, next is %d", ErrPeriod, p.id, len(s.periods)+1)
 	}
 	if n := len(s.periods); n > 0 {
 		prev := s.periods[n-1]
 		if prev.close == nil {
 			return nil, fmt.Errorf("%w: period %d still open", ErrPeriod, n)
 		}
-		if r.Start < prev.open.End {
-			return nil, fmt.Errorf("%w: period %d starts before period %d ends", ErrPeriod, r.ID, n)
+		if p.start.Before(prev.desc.end) {
+			return nil, fmt.Errorf("%w: period %d starts before period %d ends", ErrPeriod, p.id, n)
 		}
 	}
-	keys := s.ringMembers()
-	if len(keys) < MinRingSize {
-		return nil, fmt.Errorf("%w: %d registered keys, need %d for a ring", ErrPeriod, len(keys), MinRingSize)
-	}
-	ring, err := arsig.NewRing(keys)
+	ring, err := s.nextRing()
 	if err != nil {
-		return nil, fmt.Errorf("billing: building the ring: %w", err)
+		return nil, err
 	}
-	if int(r.RingSize) != len(keys) || RingDigest(ring) != r.RingDigest {
-		return nil, fmt.Errorf("%w: ring size or digest differs from the registry's", ErrPeriod)
+	if !bytes.Equal(ring.Bytes(), p.ring.Bytes()) {
+		return nil, fmt.Errorf("%w: period %d's ring is not the registry's", ErrPeriod, p.id)
 	}
 	return func() {
-		p := &periodState{open: r, ring: ring, members: make(map[string]bool, len(keys))}
-		for _, k := range keys {
-			ks := string(k.Bytes())
-			p.members[ks] = true
-			a := s.accounts[ks]
-			a.memberOf = append(a.memberOf, r.ID)
+		ps := &periodState{desc: p, members: make(map[keyID]bool, ring.Len())}
+		for i := range ring.Len() {
+			k := keyOf(ring.Key(i))
+			ps.members[k] = true
+			a := s.accounts[k]
+			a.memberOf = append(a.memberOf, p.id)
 		}
-		s.periods = append(s.periods, p)
+		s.periods = append(s.periods, ps)
 	}, nil
 }
 
@@ -254,197 +271,180 @@ func (s *state) period(id uint32) *periodState {
 	return s.periods[id-1]
 }
 
-func (s *state) checkPeriodClose(r *PeriodClose) (func(), error) {
-	p := s.period(r.ID)
+func (s *state) checkPeriodClose(c *periodClose) (func(), error) {
+	if err := verifyCollector(s.collector, contextPeriodClose, c.enc, "period close"); err != nil {
+		return nil, err
+	}
+	p := s.period(c.id)
 	if p == nil || p.close != nil {
-		return nil, fmt.Errorf("%w: period %d is not open", ErrPeriod, r.ID)
+		return nil, fmt.Errorf("%w: period %d is not open", ErrPeriod, c.id)
 	}
-	if r.Time < p.open.End {
-		return nil, fmt.Errorf("%w: closing period %d before its end", ErrPeriod, r.ID)
+	if c.time.Before(p.desc.end) {
+		return nil, fmt.Errorf("%w: closing period %d before its end", ErrPeriod, c.id)
 	}
-	if int(r.Usages) != len(p.usages) {
-		return nil, fmt.Errorf("%w: period %d has %d usage records, close says %d", ErrPeriod, r.ID, len(p.usages), r.Usages)
+	if int(c.usages) != len(p.usages) {
+		return nil, fmt.Errorf("%w: period %d has %d usage records, the close says %d", ErrPeriod, c.id, len(p.usages), c.usages)
 	}
-	return func() { p.close = r }, nil
+	return func() { p.close = c }, nil
 }
 
-// usageContext validates everything about u but its signature and returns
-// its period, ID and signed message.
-func (s *state) usageContext(u *Usage) (*periodState, Digest, []byte, error) {
+// usagePeriod returns the descriptor u's ring signature must be verified
+// against: that of the period holding a record with u's ID, or else of the
+// open period u fits.
+func (s *state) usagePeriod(u *Usage) (*Period, error) {
 	if s.params == nil {
-		return nil, Digest{}, nil, ErrNotSetUp
+		return nil, errNotSetUp
 	}
-	p := s.period(u.Period)
+	if have := s.usages[u.id]; have != nil {
+		return s.period(have.rec.period).desc, nil
+	}
+	p := s.period(u.period)
 	if p == nil || p.close != nil {
-		return nil, Digest{}, nil, fmt.Errorf("%w: period %d is not open", ErrPeriod, u.Period)
+		return nil, fmt.Errorf("%w: period %d is not open", ErrPeriod, u.period)
 	}
-	if u.RingDigest != p.open.RingDigest {
-		return nil, Digest{}, nil, fmt.Errorf("%w: usage names another ring", ErrPeriod)
+	if err := p.desc.fits(u); err != nil {
+		return nil, err
 	}
-	if u.Time < p.open.Start || u.Time >= p.open.End {
-		return nil, Digest{}, nil, fmt.Errorf("%w: usage time outside period %d", ErrPeriod, u.Period)
-	}
-	if !sameCurrency(u.Amount, s.params.Deposit) {
-		return nil, Digest{}, nil, fmt.Errorf("%w: usage in %s", ErrMalformed, u.Amount.Currency())
-	}
-	msg, err := u.Message()
-	if err != nil {
-		return nil, Digest{}, nil, err
-	}
-	id := digest("ringtrace/billing/usage-id/v1", msg)
-	if s.usages[id] != nil {
-		return nil, Digest{}, nil, ErrDuplicateUsage
-	}
-	return p, id, msg, nil
+	return p.desc, nil
 }
 
 func (s *state) checkUsage(u *Usage) (func(), error) {
-	p, id, msg, err := s.usageContext(u)
+	if s.usages[u.id] != nil {
+		return nil, errDuplicateUsage
+	}
+	pd, err := s.usagePeriod(u)
 	if err != nil {
 		return nil, err
 	}
+	p := s.period(pd.id)
 	return func() {
-		s.usages[id] = &usageState{rec: u, msg: msg}
-		p.usages = append(p.usages, id)
+		s.usages[u.id] = &usageState{rec: u}
+		p.usages = append(p.usages, u.id)
 		p.unbilled++
 	}, nil
 }
 
 func (s *state) checkInvoice(inv *Invoice) (func(), error) {
-	p := s.period(inv.Period)
-	if p == nil || p.close == nil {
-		return nil, fmt.Errorf("%w: period %d is not closed", ErrPeriod, inv.Period)
+	if err := verifyCollector(s.collector, contextInvoice, inv.enc, "invoice"); err != nil {
+		return nil, err
 	}
-	k := string(inv.User.Bytes())
+	p := s.period(inv.period)
+	if p == nil || p.close == nil {
+		return nil, fmt.Errorf("%w: period %d is not closed", ErrPeriod, inv.period)
+	}
+	k := keyOf(inv.user)
 	a := s.accounts[k]
 	if a == nil || a.retired || !p.members[k] {
-		return nil, fmt.Errorf("%w: invoiced key is not in the ring of period %d", ErrUnregistered, inv.Period)
+		return nil, fmt.Errorf("%w: invoiced key, period %d", errOutsideRing, inv.period)
 	}
-	if inv.Issued < p.open.End {
-		return nil, fmt.Errorf("%w: issued before the period ends", ErrInvalidInvoice)
+	if inv.issued.Before(p.desc.end) {
+		return nil, fmt.Errorf("%w: issued before the period ends", errNotBillable)
 	}
-	if err := inv.VerifySignature(s.params.Collector); err != nil {
-		return nil, err
+	if s.invoices[inv.id] != nil {
+		return nil, fmt.Errorf("%w: invoice already on the ledger", errNotBillable)
 	}
-	total, _ := money.New(0, s.params.Deposit.Currency())
-	seen := make(map[Digest]bool, len(inv.Lines))
-	for i, l := range inv.Lines {
-		u := s.usages[l.Usage]
+	total := money.Zero(s.params.deposit.Currency())
+	seen := make(map[[32]byte]bool, len(inv.lines))
+	for i, l := range inv.lines {
+		u := s.usages[l.Usage.id]
 		switch {
-		case seen[l.Usage]:
-			return nil, fmt.Errorf("%w: line %d repeats a record", ErrInvalidInvoice, i)
-		case u == nil || u.rec.Period != inv.Period:
-			return nil, fmt.Errorf("%w: line %d names no usage record of period %d", ErrInvalidInvoice, i, inv.Period)
+		case seen[l.Usage.id]:
+			return nil, fmt.Errorf("%w: line %d repeats a record", errNotBillable, i)
+		case u == nil || u.rec.period != inv.period || !bytes.Equal(u.rec.enc, l.Usage.enc):
+			return nil, fmt.Errorf("%w: line %d is no usage record of period %d on the book", errNotBillable, i, inv.period)
 		case u.billedBy != nil:
-			return nil, fmt.Errorf("%w: line %d names a record already billed", ErrInvalidInvoice, i)
+			return nil, fmt.Errorf("%w: line %d names a record already billed", errNotBillable, i)
 		}
-		seen[l.Usage] = true
+		seen[l.Usage.id] = true
 		var err error
-		if total, err = total.Add(u.rec.Amount); err != nil {
-			return nil, fmt.Errorf("%w: total: %v", ErrInvalidInvoice, err)
+		if total, err = total.Add(u.rec.amount); err != nil {
+			return nil, fmt.Errorf("%w: total: %w", errNotBillable, err)
 		}
 	}
-	if !sameCurrency(inv.Total, total) || cmp(inv.Total, total) != 0 {
-		return nil, fmt.Errorf("%w: total %v, lines add up to %v", ErrInvalidInvoice, inv.Total, total)
-	}
-	d, err := inv.Digest()
-	if err != nil {
-		return nil, err
-	}
-	if s.invoices[d] != nil {
-		return nil, fmt.Errorf("%w: invoice already on the ledger", ErrInvalidInvoice)
+	if inv.total != total {
+		return nil, fmt.Errorf("%w: total %v, the lines add up to %v", errNotBillable, inv.total, total)
 	}
 	return func() {
-		is := &invoiceState{rec: inv, digest: d, struck: make([]bool, len(inv.Lines)), owed: inv.Total}
-		for _, l := range inv.Lines {
-			s.usages[l.Usage].billedBy = is
+		is := &invoiceState{rec: inv, struck: make([]bool, len(inv.lines)), owed: inv.total}
+		for _, l := range inv.lines {
+			s.usages[l.Usage.id].billedBy = is
 		}
-		p.unbilled -= len(inv.Lines)
+		p.unbilled -= len(inv.lines)
 		a.open++
-		s.invoices[d] = is
-		s.invoiceOrder = append(s.invoiceOrder, d)
+		s.invoices[inv.id] = is
+		s.invoiceOrder = append(s.invoiceOrder, inv.id)
 	}, nil
 }
 
-// owedInvoice returns the invoice named d if it is still owed.
-func (s *state) owedInvoice(d Digest) (*invoiceState, error) {
-	is := s.invoices[d]
+// owedInvoice returns the invoice named id if it is still owed.
+func (s *state) owedInvoice(id [32]byte) (*invoiceState, error) {
+	is := s.invoices[id]
 	if is == nil {
-		return nil, ErrUnknownInvoice
+		return nil, errUnknownInvoice
 	}
 	switch is.status {
-	case InvoicePaid:
-		return nil, ErrAlreadyPaid
-	case InvoiceForfeited:
-		return nil, ErrAlreadyForfeited
-	case InvoiceVoid:
-		return nil, ErrSettled
+	case invoicePaid:
+		return nil, errAlreadyPaid
+	case invoiceForfeited:
+		return nil, errAlreadyForfeited
+	case invoiceVoid:
+		return nil, errSettled
 	}
 	return is, nil
 }
 
-// verifyInvoiceLine checks line i of an invoice against the public record.
-func (s *state) verifyInvoiceLine(inv *Invoice, l Line) error {
-	p := s.period(inv.Period)
-	u := s.usages[l.Usage]
-	if u == nil || u.rec.Period != inv.Period {
-		return verifyLine(p.ring, s.params.Opener, inv.User, nil, l.Opening)
-	}
-	return verifyLine(p.ring, s.params.Opener, inv.User, u.rec, l.Opening)
-}
-
-func (s *state) checkDispute(r *Dispute) (func(), error) {
-	is, err := s.owedInvoice(r.Invoice)
+func (s *state) checkDispute(d *Dispute) (func(), error) {
+	is, err := s.owedInvoice(d.invoice)
 	if err != nil {
 		return nil, err
 	}
-	i := int(r.Line)
-	if i >= len(is.rec.Lines) {
-		return nil, fmt.Errorf("%w: line %d of %d", ErrDisputeRejected, i, len(is.rec.Lines))
+	if int64(d.line) >= int64(len(is.rec.lines)) {
+		return nil, fmt.Errorf("%w: line %d of %d", errDisputeRejected, d.line, len(is.rec.lines))
 	}
+	i := int(d.line)
 	if is.struck[i] {
-		return nil, ErrAlreadyDisputed
+		return nil, errAlreadyDisputed
 	}
-	line := is.rec.Lines[i]
-	if err := s.verifyInvoiceLine(is.rec, line); err == nil {
-		return nil, ErrDisputeRejected
+	line := is.rec.lines[i]
+	if verifyLine(s.period(is.rec.period).desc, is.rec.user, line) == nil {
+		return nil, errDisputeRejected
 	}
-	u := s.usages[line.Usage]
+	u := s.usages[line.Usage.id]
 	return func() {
 		is.struck[i] = true
-		is.owed, _ = is.owed.Sub(u.rec.Amount)
+		is.owed, _ = is.owed.Sub(u.rec.amount)
 		u.billedBy = nil
-		s.period(u.rec.Period).unbilled++
+		s.period(u.rec.period).unbilled++
 		if is.owed.Sign() == 0 {
-			is.status = InvoiceVoid
-			s.accounts[string(is.rec.User.Bytes())].open--
+			is.status = invoiceVoid
+			s.accounts[keyOf(is.rec.user)].open--
 		}
 	}, nil
 }
 
 func (s *state) checkReceipt(r *Receipt) (func(), error) {
-	is, err := s.owedInvoice(r.Invoice)
+	if err := verifyCollector(s.collector, contextReceipt, r.enc, "receipt"); err != nil {
+		return nil, err
+	}
+	is, err := s.owedInvoice(r.invoice)
 	if err != nil {
 		return nil, err
 	}
-	if !r.Payer.Equal(is.rec.User) {
-		return nil, fmt.Errorf("%w: payer is not the invoiced user", ErrInvalidReceipt)
+	if !r.payer.Equal(is.rec.user) {
+		return nil, fmt.Errorf("%w: payer is not the invoiced user", ErrRefused)
 	}
-	if !sameCurrency(r.Amount, is.owed) || cmp(r.Amount, is.owed) != 0 {
-		return nil, fmt.Errorf("%w: paid %v, owed %v", ErrWrongAmount, r.Amount, is.owed)
-	}
-	if err := VerifyReceipt(s.params.Collector, is.rec, is.owed, r); err != nil {
-		return nil, err
+	if r.amount != is.owed {
+		return nil, fmt.Errorf("%w: paid %v, owed %v", errWrongAmount, r.amount, is.owed)
 	}
 	return func() {
-		is.status = InvoicePaid
+		is.status = invoicePaid
 		is.receipt = r
-		s.accounts[string(is.rec.User.Bytes())].open--
+		s.accounts[keyOf(is.rec.user)].open--
 	}, nil
 }
 
-// forfeitable returns what a forfeiture of is would take: the owed amount,
-// or what remains of the deposit if that is less.
+// forfeitable returns what a forfeiture of is takes: the owed amount, or
+// what remains of the deposit if that is less.
 func forfeitable(is *invoiceState, a *account) money.Amount {
 	if cmp(is.owed, a.deposit) <= 0 {
 		return is.owed
@@ -452,51 +452,55 @@ func forfeitable(is *invoiceState, a *account) money.Amount {
 	return a.deposit
 }
 
-func (s *state) checkForfeiture(r *Forfeiture) (func(), error) {
-	is, err := s.owedInvoice(r.Invoice)
+func (s *state) checkForfeiture(f *Forfeiture) (func(), error) {
+	if err := verifyCollector(s.collector, contextForfeiture, f.enc, "forfeiture"); err != nil {
+		return nil, err
+	}
+	is, err := s.owedInvoice(f.invoice)
 	if err != nil {
 		return nil, err
 	}
 	inv := is.rec
-	if r.Time <= inv.Due {
-		return nil, fmt.Errorf("%w: due %d, forfeiture at %d", ErrNotDue, inv.Due, r.Time)
+	if !f.time.After(inv.due) {
+		return nil, fmt.Errorf("%w: due %v, forfeiture at %v", errNotDue, inv.due, f.time)
 	}
-	if !r.User.Equal(inv.User) {
-		return nil, fmt.Errorf("%w: names another user", ErrInvalidEvidence)
+	if !f.user.Equal(inv.user) {
+		return nil, fmt.Errorf("%w: names another user", errInvalidEvidence)
 	}
-	a := s.accounts[string(inv.User.Bytes())]
-	if !sameCurrency(r.Amount, a.deposit) || a.deposit.Sign() == 0 || cmp(r.Amount, forfeitable(is, a)) != 0 {
-		return nil, fmt.Errorf("%w: forfeiting %v, owed %v, deposit %v", ErrExceedsDeposit, r.Amount, is.owed, a.deposit)
+	a := s.accounts[keyOf(inv.user)]
+	if a.deposit.Sign() == 0 || f.amount != forfeitable(is, a) {
+		return nil, fmt.Errorf("%w: forfeiting %v, owed %v, deposit %v", errDepositMismatch, f.amount, is.owed, a.deposit)
 	}
-	if err := s.verifyEvidence(is, r.Evidence); err != nil {
+	if err := s.checkEvidence(is, f.evidence); err != nil {
 		return nil, err
 	}
 	return func() {
-		a.deposit, _ = a.deposit.Sub(r.Amount)
-		is.status = InvoiceForfeited
-		is.forfeiture = r
+		a.deposit, _ = a.deposit.Sub(f.amount)
+		is.status = invoiceForfeited
+		is.forfeiture = f
 		a.open--
 	}, nil
 }
 
-// verifyEvidence checks that evidence lists exactly the unstruck lines of
-// the invoice, in order, each with an opening that verifies.
-func (s *state) verifyEvidence(is *invoiceState, evidence []Line) error {
-	var want []Digest
-	for i, l := range is.rec.Lines {
+// checkEvidence checks that evidence lists exactly the owed lines of the
+// invoice, in order, each with an opening that verifies.
+func (s *state) checkEvidence(is *invoiceState, evidence []Line) error {
+	var want []*Usage
+	for i, l := range is.rec.lines {
 		if !is.struck[i] {
 			want = append(want, l.Usage)
 		}
 	}
 	if len(evidence) != len(want) {
-		return fmt.Errorf("%w: %d lines of evidence for %d owed lines", ErrInvalidEvidence, len(evidence), len(want))
+		return fmt.Errorf("%w: %d lines of evidence for %d owed lines", errInvalidEvidence, len(evidence), len(want))
 	}
+	p := s.period(is.rec.period).desc
 	for i, l := range evidence {
-		if l.Usage != want[i] {
-			return fmt.Errorf("%w: line %d names another record", ErrInvalidEvidence, i)
+		if !bytes.Equal(l.Usage.enc, want[i].enc) {
+			return fmt.Errorf("%w: line %d is another record", errInvalidEvidence, i)
 		}
-		if err := s.verifyInvoiceLine(is.rec, l); err != nil {
-			return fmt.Errorf("%w: line %d: %w", ErrInvalidEvidence, i, err)
+		if err := verifyLine(p, is.rec.user, l); err != nil {
+			return fmt.Errorf("%w: line %d: %w", errInvalidEvidence, i, err)
 		}
 	}
 	return nil
@@ -504,65 +508,53 @@ func (s *state) verifyEvidence(is *invoiceState, evidence []Line) error {
 
 // digest returns a digest of the whole state, equal for equal states
 // however they were built.
-func (s *state) digest() Digest {
-	b := cryptobyte.NewBuilder(nil)
-	enc := func(r Record) {
-		e, err := r.MarshalBinary()
-		if err != nil {
-			b.SetError(err)
-			return
+func (s *state) digest() [32]byte {
+	h := sha256.New()
+	put := func(bs ...[]byte) {
+		for _, b := range bs {
+			var n [8]byte
+			binary.BigEndian.PutUint64(n[:], uint64(len(b)))
+			h.Write(n[:])
+			h.Write(b)
 		}
-		b.AddUint32LengthPrefixed(func(b *cryptobyte.Builder) { b.AddBytes(e) })
 	}
-	if s.params != nil {
-		enc(s.params)
-	}
+	num := func(v int) []byte { return binary.BigEndian.AppendUint64(nil, uint64(v)) }
+	put(s.params.Bytes())
 	for _, k := range s.accountOrder {
 		a := s.accounts[k]
-		addU8Prefixed(b, []byte(k))
-		addAmount(b, a.deposit)
-		b.AddUint8(boolByte(a.retired))
-		b.AddUint32(uint32(a.open))
-		b.AddUint32(uint32(len(a.memberOf)))
+		put(k[:], a.deposit.Bytes(), num(boolInt(a.retired)), num(a.open), num(len(a.memberOf)))
 	}
 	for _, p := range s.periods {
-		enc(p.open)
+		put(p.desc.enc, num(p.unbilled))
 		if p.close != nil {
-			enc(p.close)
-		} else {
-			b.AddUint8(0)
+			put(p.close.enc)
 		}
-		b.AddUint32(uint32(p.unbilled))
 		for _, id := range p.usages {
-			b.AddBytes(id[:])
+			put(id[:])
 			if bi := s.usages[id].billedBy; bi != nil {
-				b.AddBytes(bi.digest[:])
+				put(bi.rec.id[:])
 			}
 		}
 	}
-	for _, d := range s.invoiceOrder {
-		is := s.invoices[d]
-		b.AddBytes(d[:])
-		b.AddUint8(byte(is.status))
-		addAmount(b, is.owed)
+	for _, id := range s.invoiceOrder {
+		is := s.invoices[id]
+		put(id[:], num(int(is.status)), is.owed.Bytes())
 		for _, st := range is.struck {
-			b.AddUint8(boolByte(st))
+			put(num(boolInt(st)))
 		}
 		if is.receipt != nil {
-			enc(is.receipt)
+			put(is.receipt.enc)
 		}
 		if is.forfeiture != nil {
-			enc(is.forfeiture)
+			put(is.forfeiture.enc)
 		}
 	}
-	out, err := b.Bytes()
-	if err != nil {
-		panic("billing: internal error: encoding state: " + err.Error())
-	}
-	return sha256.Sum256(out)
+	var d [32]byte
+	h.Sum(d[:0])
+	return d
 }
 
-func boolByte(v bool) uint8 {
+func boolInt(v bool) int {
 	if v {
 		return 1
 	}

@@ -13,9 +13,9 @@ var (
 	// comparisons on amounts of different currencies.
 	ErrCurrencyMismatch = errors.New("money: currency mismatch")
 
-	// ErrOverflow is wrapped by errors from arithmetic whose exact result
+	// errOverflow is wrapped by errors from arithmetic whose exact result
 	// does not fit in an int64 count of minor units.
-	ErrOverflow = errors.New("money: overflow")
+	errOverflow = errors.New("money: overflow")
 )
 
 // Currency is a three-letter upper-case currency code such as "EUR" or
@@ -60,11 +60,11 @@ func (c Currency) Valid() bool {
 // String returns the currency code.
 func (c Currency) String() string { return string(c[:]) }
 
-// Exponent returns the number of decimal places of the currency's minor
+// exponent returns the number of decimal places of the currency's minor
 // unit: 0 for currencies without a minor unit in use (KRW, JPY, …), 3 for a
 // few (BHD, KWD, …) and 2 for every other code. It only affects
 // [Amount.String].
-func (c Currency) Exponent() int {
+func (c Currency) exponent() int {
 	switch c.String() {
 	case "BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG", "RWF",
 		"UGX", "UYI", "VND", "VUV", "XAF", "XOF", "XPF":
@@ -144,7 +144,7 @@ func (a Amount) Add(b Amount) (Amount, error) {
 	s := a.units + b.units
 	// Overflow happened iff both operands have the sign the sum lacks.
 	if (a.units >= 0) == (b.units >= 0) && (s >= 0) != (a.units >= 0) {
-		return Amount{}, fmt.Errorf("%w: %s + %s", ErrOverflow, a, b)
+		return Amount{}, fmt.Errorf("%w: %s + %s", errOverflow, a, b)
 	}
 	return Amount{units: s, currency: a.currency}, nil
 }
@@ -157,7 +157,7 @@ func (a Amount) Sub(b Amount) (Amount, error) {
 	}
 	d := a.units - b.units
 	if (a.units >= 0) != (b.units >= 0) && (d >= 0) != (a.units >= 0) {
-		return Amount{}, fmt.Errorf("%w: %s - %s", ErrOverflow, a, b)
+		return Amount{}, fmt.Errorf("%w: %s - %s", errOverflow, a, b)
 	}
 	return Amount{units: d, currency: a.currency}, nil
 }
@@ -173,7 +173,7 @@ func (a Amount) Mul(n int64) (Amount, error) {
 	p := a.units * n
 	// −1 · MinInt64 is the one product whose division check passes wrongly.
 	if p/n != a.units || (a.units == -1 && n == math.MinInt64) || (n == -1 && a.units == math.MinInt64) {
-		return Amount{}, fmt.Errorf("%w: %s × %d", ErrOverflow, a, n)
+		return Amount{}, fmt.Errorf("%w: %s × %d", errOverflow, a, n)
 	}
 	return Amount{units: p, currency: a.currency}, nil
 }
@@ -193,21 +193,6 @@ func (a Amount) Cmp(b Amount) (int, error) {
 	return 0, nil
 }
 
-// Sum returns the total of amounts, all of currency c. It fails on a
-// currency mismatch or overflow; the sum of no amounts is Zero(c).
-func Sum(c Currency, amounts ...Amount) (Amount, error) {
-	total, err := New(0, c)
-	if err != nil {
-		return Amount{}, err
-	}
-	for _, a := range amounts {
-		if total, err = total.Add(a); err != nil {
-			return Amount{}, err
-		}
-	}
-	return total, nil
-}
-
 // String formats a with the currency's decimal places, for example
 // "KRW 2500", "EUR -12.05" or "KWD 1.250". It is for display only.
 func (a Amount) String() string {
@@ -221,7 +206,7 @@ func (a Amount) String() string {
 		mag = -mag
 	}
 	digits := strconv.FormatUint(mag, 10)
-	if e := a.currency.Exponent(); e > 0 {
+	if e := a.currency.exponent(); e > 0 {
 		if len(digits) <= e {
 			digits = strings.Repeat("0", e-len(digits)+1) + digits
 		}

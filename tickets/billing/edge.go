@@ -1,0 +1,56 @@
+package billing
+
+import (
+	"fmt"
+)
+
+// An Edge is where the provider meets its users: a service front end, a
+// charger, a meter. It accepts usage records for its own identifier from the
+// period's public descriptor alone, holding no key and no state, so it can
+// work offline; it queues what it accepts and delivers the bytes to the
+// collector ([Collector.Collect]) whenever it can. An Edge is safe for
+// concurrent use.
+//
+// An edge learns what a record states — edge, amount, time, detail — and
+// that some member of the period's ring signed it; not who, nor whether two
+// records share a signer. Accept does not remember records: an edge that
+// must refuse a replayed record (because the record, not the bill, is what
+// it serves against) keeps a set of [Usage.ID]s, such as a tickets.UsedSet
+// used until the period's end. The collector bills each ID once in any case.
+type Edge struct {
+	period *Period
+	id     string
+}
+
+// NewEdge returns the edge named id accepting usage of period p.
+func NewEdge(p *Period, id string) (*Edge, error) {
+	if p == nil || p.enc == nil {
+		return nil, malformed("edge", "missing period")
+	}
+	if err := checkEdge(id); err != nil {
+		return nil, fmt.Errorf("%w: edge: %w", ErrMalformed, err)
+	}
+	return &Edge{period: p, id: id}, nil
+}
+
+// Accept parses a usage record and checks it against the period: this
+// edge's identifier, the period and its descriptor, the currency, the
+// window, and the ring signature. It returns the record, or an error
+// wrapping [ErrMalformed], [ErrPeriod] or [ErrBadSignature] (and arsig's
+// error for a signature).
+func (e *Edge) Accept(b []byte) (*Usage, error) {
+	if e == nil || e.period == nil {
+		return nil, malformed("edge", "not made by NewEdge")
+	}
+	u, err := parseUsage(b)
+	if err != nil {
+		return nil, err
+	}
+	if u.edge != e.id {
+		return nil, fmt.Errorf("%w: usage for edge %q at edge %q", ErrPeriod, u.edge, e.id)
+	}
+	if err := e.period.verifyUsage(u); err != nil {
+		return nil, err
+	}
+	return u, nil
+}
