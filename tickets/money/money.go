@@ -13,9 +13,9 @@ var (
 	// comparisons on amounts of different currencies.
 	ErrCurrencyMismatch = errors.New("money: currency mismatch")
 
-	// errOverflow is wrapped by errors from arithmetic whose exact result
+	// ErrOverflow is wrapped by errors from arithmetic whose exact result
 	// does not fit in an int64 count of minor units.
-	errOverflow = errors.New("money: overflow")
+	ErrOverflow = errors.New("money: overflow")
 )
 
 // Currency is a three-letter upper-case currency code such as "EUR" or
@@ -144,7 +144,7 @@ func (a Amount) Add(b Amount) (Amount, error) {
 	s := a.units + b.units
 	// Overflow happened iff both operands have the sign the sum lacks.
 	if (a.units >= 0) == (b.units >= 0) && (s >= 0) != (a.units >= 0) {
-		return Amount{}, fmt.Errorf("%w: %s + %s", errOverflow, a, b)
+		return Amount{}, fmt.Errorf("%w: %s + %s", ErrOverflow, a, b)
 	}
 	return Amount{units: s, currency: a.currency}, nil
 }
@@ -157,7 +157,7 @@ func (a Amount) Sub(b Amount) (Amount, error) {
 	}
 	d := a.units - b.units
 	if (a.units >= 0) != (b.units >= 0) && (d >= 0) != (a.units >= 0) {
-		return Amount{}, fmt.Errorf("%w: %s - %s", errOverflow, a, b)
+		return Amount{}, fmt.Errorf("%w: %s - %s", ErrOverflow, a, b)
 	}
 	return Amount{units: d, currency: a.currency}, nil
 }
@@ -173,7 +173,7 @@ func (a Amount) Mul(n int64) (Amount, error) {
 	p := a.units * n
 	// −1 · MinInt64 is the one product whose division check passes wrongly.
 	if p/n != a.units || (a.units == -1 && n == math.MinInt64) || (n == -1 && a.units == math.MinInt64) {
-		return Amount{}, fmt.Errorf("%w: %s × %d", errOverflow, a, n)
+		return Amount{}, fmt.Errorf("%w: %s × %d", ErrOverflow, a, n)
 	}
 	return Amount{units: p, currency: a.currency}, nil
 }

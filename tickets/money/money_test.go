@@ -49,8 +49,8 @@ func TestArithmeticEdges(t *testing.T) {
 		{"max×2", func() (Amount, error) { return max.Mul(2) }},
 		{"2^32×2^32", func() (Amount, error) { return MustNew(1<<32, eur).Mul(1 << 32) }},
 	} {
-		if a, err := tc.f(); !errors.Is(err, errOverflow) {
-			t.Errorf("%s = %v, %v; want errOverflow", tc.name, a, err)
+		if a, err := tc.f(); !errors.Is(err, ErrOverflow) {
+			t.Errorf("%s = %v, %v; want ErrOverflow", tc.name, a, err)
 		}
 	}
 	if a, err := max.Add(minusOne); err != nil || a.Units() != math.MaxInt64-1 {
@@ -118,7 +118,7 @@ func TestArithmeticProperties(t *testing.T) {
 	fits := func(x *big.Int) bool { return x.Cmp(minInt) >= 0 && x.Cmp(maxInt) <= 0 }
 	check := func(got Amount, err error, exact *big.Int) bool {
 		if !fits(exact) {
-			return errors.Is(err, errOverflow)
+			return errors.Is(err, ErrOverflow)
 		}
 		return err == nil && got.Units() == exact.Int64() && got.Currency() == eur
 	}
