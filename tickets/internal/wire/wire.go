@@ -144,6 +144,16 @@ func NewReader(b []byte, kind uint16, what string, sentinel error) *Reader {
 	return r
 }
 
+// KindOf returns the kind named by the header of the record encoded in b,
+// so that a receiver of bytes can hand them to the right parser. It checks
+// only the version and the length of the header.
+func KindOf(b []byte) (uint16, bool) {
+	if len(b) < HeaderSize || b[0] != Version {
+		return 0, false
+	}
+	return binary.BigEndian.Uint16(b[1:HeaderSize]), true
+}
+
 // Fail records that field is invalid, unless an earlier failure is
 // recorded.
 func (r *Reader) Fail(field, why string) {

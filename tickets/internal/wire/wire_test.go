@@ -217,3 +217,18 @@ func FuzzReader(f *testing.F) {
 		}
 	})
 }
+
+func TestKindOf(t *testing.T) {
+	enc, err := testSample(t).encode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if k, ok := KindOf(enc); !ok || k != testKind {
+		t.Errorf("KindOf = %#x, %v", k, ok)
+	}
+	for _, b := range [][]byte{nil, enc[:2], append([]byte{2}, enc[1:]...)} {
+		if _, ok := KindOf(b); ok {
+			t.Errorf("KindOf(%x) accepted", b)
+		}
+	}
+}
