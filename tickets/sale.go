@@ -108,11 +108,7 @@ func (s *Sale) Bytes() []byte {
 // signature: [Sale.Verify] does, and a [Redeemer] does when it applies the
 // sale.
 func ParseSale(b []byte) (*Sale, error) {
-	if len(b) < wire.HeaderSize+wire.SignatureSize {
-		return nil, fmt.Errorf("%w: sale: truncated", ErrMalformed)
-	}
-	body := b[:len(b)-wire.SignatureSize]
-	r := wire.NewReader(body, kindSale, "sale", ErrMalformed)
+	r, sig := wire.NewSignedReader(b, kindSale, "sale", ErrMalformed)
 	issuer := r.ECDSAKey("issuer")
 	number := r.U64("number")
 	label := r.Bytes("label")
@@ -127,7 +123,7 @@ func ParseSale(b []byte) (*Sale, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: sale: %w", ErrMalformed, err)
 	}
-	s.sig = append([]byte(nil), b[len(body):]...)
+	s.sig = sig
 	return s, nil
 }
 

@@ -232,3 +232,17 @@ func TestKindOf(t *testing.T) {
 		}
 	}
 }
+
+func TestSignedReader(t *testing.T) {
+	k, _ := ecdsa.GenerateKey()
+	body, _ := testSample(t).encode()
+	signed, _ := Sign(k, "ringtrace/test/v1", body)
+	r, sig := NewSignedReader(signed, testKind, "sample", errTest)
+	if !bytes.Equal(sig, signed[len(body):]) || r.U64("n") != 7 || r.Err() != nil {
+		t.Fatalf("signed reader: %x %v", sig, r.Err())
+	}
+	r, sig = NewSignedReader(signed[:HeaderSize+SignatureSize-1], testKind, "sample", errTest)
+	if sig != nil || !errors.Is(r.Done(), errTest) {
+		t.Errorf("short record: %x %v", sig, r.Done())
+	}
+}
