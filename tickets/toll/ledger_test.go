@@ -19,8 +19,8 @@ import (
 // operatorState is what a rebuilt operator must have again.
 type operatorState struct {
 	Plazas, FareTables, Paid int
-	Statements                     []string
-	NextBatch, NextStatement       uint64
+	Statements               []string
+	NextBatch, NextStatement uint64
 }
 
 func (o *Operator) state() operatorState {
