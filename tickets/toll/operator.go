@@ -63,6 +63,7 @@ type Operator struct {
 
 	settleMu      sync.Mutex
 	paid          map[[32]byte]bool // IDs of paid tickets
+	paidRequests  map[[32]byte]bool // digests of the requests that paid them
 	statements    []*Statement
 	nextBatch     uint64
 	nextStatement uint64
@@ -99,7 +100,7 @@ func OpenOperator(ctx context.Context, key *ecdsa.PrivateKey, cfg Config, st Sto
 	if err != nil {
 		return nil, err
 	}
-	o := &Operator{key: key, self: idOf(key.Public()), cfg: cfg, l: st.Ledger, issuer: issuer, dir: dir, paid: make(map[[32]byte]bool)}
+	o := &Operator{key: key, self: idOf(key.Public()), cfg: cfg, l: st.Ledger, issuer: issuer, dir: dir, paid: make(map[[32]byte]bool), paidRequests: make(map[[32]byte]bool)}
 	err = st.Ledger.Scan(ctx, 0, func(e ledger.Entry) error {
 		if err := o.replay(e); err != nil {
 			return fmt.Errorf("toll: operator: ledger entry %d: %w", e.Seq, err)

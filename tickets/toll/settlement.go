@@ -50,7 +50,12 @@ type Result struct {
 	Request [32]byte // names the request, as statements list it
 	Outcome Outcome
 	Fare    money.Amount // what is paid, when Outcome is Paid
-	Err     error        // why, when Outcome is Rejected
+	// Issuer is the key of the operator that sold the ticket, when the
+	// request passed its checks. When it is a partner's, this operator has
+	// paid its plaza and forwards the request to the partner, which owes
+	// it the fare.
+	Issuer *ecdsa.PublicKey
+	Err    error // why, when Outcome is Rejected
 }
 
 // candidate is a request that passed every check.
@@ -58,6 +63,7 @@ type candidate struct {
 	ticketID [32]byte
 	fare     money.Amount
 	creditor *ecdsa.PublicKey
+	issuer   *ecdsa.PublicKey
 }
 
 // Settle settles usage requests, the paper's verify_ticket and withdraw:
@@ -74,7 +80,9 @@ type candidate struct {
 // [*tickets.ReuseError]). So the order in which requests are filed never
 // changes what is paid.
 //
-// A spent ticket is paid once, whatever request carries it (AlreadyPaid).
+// A spent ticket is paid once, whatever request carries it (AlreadyPaid);
+// a request filed again with the same bytes is recognised without being
+// checked again.
 // Settle signs one [Statement] per creditor: each own plaza for the fares
 // of its accepted tickets, and each partner for its plazas' accepted
 // tickets of this operator's, at the partner's fares. The statements and
@@ -93,12 +101,18 @@ func (o *Operator) Settle(ctx context.Context, requests [][]byte, now time.Time)
 	cands := make([]*candidate, len(requests))
 	parallel.For(len(requests), func(i int) {
 		results[i].Request = requestDigest(requests[i])
+		if o.paidRequests[results[i].Request] {
+			// Exactly these bytes were paid: no need to check them again.
+			results[i].Outcome = AlreadyPaid
+			return
+		}
 		c, err := o.checkRequest(ctx, requests[i])
 		if err != nil {
 			results[i].Outcome, results[i].Err = Rejected, err
 			return
 		}
 		cands[i] = c
+		results[i].Issuer = c.issuer
 	})
 
 	paid := make(map[[32]byte]bool)
@@ -199,7 +213,7 @@ func (o *Operator) checkRequest(ctx context.Context, b []byte) (*candidate, erro
 	case trs.Revealed:
 		return nil, &tickets.ReuseError{Sale: chk.acc.Sale(), TraceResult: res}
 	}
-	c.ticketID, c.fare = chk.acc.ID(), chk.fare
+	c.ticketID, c.fare, c.issuer = chk.acc.ID(), chk.fare, chk.acc.Sale().Issuer()
 	return c, nil
 }
 
@@ -207,6 +221,11 @@ func (o *Operator) checkRequest(ctx context.Context, b []byte) (*candidate, erro
 func (o *Operator) commit(b *batch) {
 	for _, id := range b.paid {
 		o.paid[id] = true
+	}
+	for _, st := range b.statements {
+		for _, d := range st.requests {
+			o.paidRequests[d] = true
+		}
 	}
 	o.statements = append(o.statements, b.statements...)
 	o.nextStatement += uint64(len(b.statements))

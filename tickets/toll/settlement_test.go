@@ -360,3 +360,22 @@ func TestUntrustedOperator(t *testing.T) {
 		t.Errorf("plaza applied the partner's registration: %v", err)
 	}
 }
+
+// TestResultNamesIssuer: settlement says who sold each ticket, so that an
+// operator knows which requests to forward to which partner.
+func TestResultNamesIssuer(t *testing.T) {
+	w := newWorld(t, 1)
+	a, b := w.ops[0], w.ops[1]
+	at := day0.Add(time.Hour)
+	own, err := w.plaza(0, 2).Exit(ctx, w.ticket(t, 0, 0, 1, 2, at), at.Add(time.Hour))
+	check(t, err)
+	tk, err := w.vehicles[1].pass.Ticket(w.enter(t, 1, 1, at), b.key.Public(), 2)
+	check(t, err)
+	onB, err := w.plaza(1, 2).Exit(ctx, tk, at.Add(time.Hour))
+	check(t, err)
+	ra, _, _ := a.op.Settle(ctx, [][]byte{own}, day0.Add(20*time.Hour))
+	rb, _, _ := b.op.Settle(ctx, [][]byte{onB}, day0.Add(20*time.Hour))
+	if !ra[0].Issuer.Equal(a.key.Public()) || !rb[0].Issuer.Equal(a.key.Public()) {
+		t.Errorf("issuers: %v, %v", ra[0].Issuer, rb[0].Issuer)
+	}
+}
