@@ -1,33 +1,11 @@
 package tickets
 
 import (
-	"bytes"
 	"testing"
 
+	"github.com/ringtrace/ringtrace/tickets/internal/recordtest"
 	"github.com/ringtrace/ringtrace/tickets/ledger"
 )
-
-// fuzzParser checks that parse never panics, returns nothing with an
-// error, and that accepted bytes re-encode identically (seeds: a valid
-// encoding, half of it, and it with a trailing byte).
-func fuzzParser[T comparable](f *testing.F, seed []byte, parse func([]byte) (T, error), encode func(T) []byte) {
-	f.Add(seed)
-	f.Add(seed[:len(seed)/2])
-	f.Add(append(bytes.Clone(seed), 0))
-	f.Fuzz(func(t *testing.T, b []byte) {
-		v, err := parse(b)
-		var zero T
-		if err != nil {
-			if v != zero {
-				t.Fatalf("parser returned a value with error %v", err)
-			}
-			return
-		}
-		if got := encode(v); !bytes.Equal(got, b) {
-			t.Fatalf("accepted %x\nre-encodes as %x", b, got)
-		}
-	})
-}
 
 // ledgerSeed returns the payload of the first entry of kind in s's ledger.
 func ledgerSeed(f *testing.F, s *shop, kind ledger.Kind) []byte {
@@ -45,11 +23,11 @@ func ledgerSeed(f *testing.F, s *shop, kind ledger.Kind) []byte {
 }
 
 func FuzzSale(f *testing.F) {
-	fuzzParser(f, newShop(f).sale.Bytes(), ParseSale, (*Sale).Bytes)
+	recordtest.FuzzParser(f, newShop(f).sale.Bytes(), ParseSale, (*Sale).Bytes)
 }
 
 func FuzzTicket(f *testing.F) {
-	fuzzParser(f, newShop(f).ticket(f, 0, "a message").Bytes(), ParseTicket, (*Ticket).Bytes)
+	recordtest.FuzzParser(f, newShop(f).ticket(f, 0, "a message").Bytes(), ParseTicket, (*Ticket).Bytes)
 }
 
 func FuzzPurchase(f *testing.F) {
@@ -62,7 +40,7 @@ func FuzzPurchase(f *testing.F) {
 		}
 		return b
 	}
-	fuzzParser(f, rec[:len(rec)-wireSig], parsePurchaseBody, encode)
+	recordtest.FuzzParser(f, rec[:len(rec)-wireSig], parsePurchaseBody, encode)
 }
 
 func FuzzSpentRecord(f *testing.F) {
@@ -80,7 +58,7 @@ func FuzzSpentRecord(f *testing.F) {
 		}
 		return &spent{string(spentBytes(r, fps))}, nil
 	}
-	fuzzParser(f, seed, parse, func(s *spent) []byte { return []byte(s.b) })
+	recordtest.FuzzParser(f, seed, parse, func(s *spent) []byte { return []byte(s.b) })
 }
 
 func FuzzUsedRecord(f *testing.F) {
@@ -94,5 +72,5 @@ func FuzzUsedRecord(f *testing.F) {
 		enc, err := usedBytes(id, until)
 		return &used{string(enc)}, err
 	}
-	fuzzParser(f, seed, parse, func(u *used) []byte { return []byte(u.b) })
+	recordtest.FuzzParser(f, seed, parse, func(u *used) []byte { return []byte(u.b) })
 }

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ringtrace/ringtrace/tickets/internal/recordtest"
 	"github.com/ringtrace/ringtrace/tickets/internal/wire"
 	"github.com/ringtrace/ringtrace/tickets/ledger"
 )
@@ -15,8 +16,6 @@ import (
 type seedSet struct {
 	registration, plaza, fares, purchase, entry, ticket, usage, statement, batch []byte
 	w                                                                            *world
-	reqs                                                                         [][]byte
-	statements                                                                   []*Statement
 }
 
 var (
@@ -38,7 +37,7 @@ func recordSeeds(t testing.TB) *seedSet {
 		seeds = seedSet{
 			purchase: purchase, entry: r.ticket.entry.bytes(), ticket: r.ticket.bytes(), usage: reqs[0],
 			statement: sts[0].Bytes(), plaza: a.records[0], fares: a.records[len(a.records)-1],
-			w: w, reqs: reqs, statements: sts,
+			w: w,
 		}
 		w.authL.Scan(ctx, 0, func(e ledger.Entry) error { seeds.registration = e.Payload; return nil })
 		a.l.Scan(ctx, 0, func(e ledger.Entry) error {
@@ -51,45 +50,24 @@ func recordSeeds(t testing.TB) *seedSet {
 	return &seeds
 }
 
-// fuzzParser checks that parse never panics, returns nothing with an
-// error, and that accepted bytes re-encode identically.
-func fuzzParser[T comparable](f *testing.F, seed []byte, parse func([]byte) (T, error), encode func(T) []byte) {
-	f.Add(seed)
-	f.Add(seed[:len(seed)/2])
-	f.Add(append(bytes.Clone(seed), 0))
-	f.Fuzz(func(t *testing.T, b []byte) {
-		v, err := parse(b)
-		var zero T
-		if err != nil {
-			if v != zero {
-				t.Fatalf("parser returned a value with error %v", err)
-			}
-			return
-		}
-		if got := encode(v); !bytes.Equal(got, b) {
-			t.Fatalf("accepted %x\nre-encodes as %x", b, got)
-		}
-	})
-}
-
 func FuzzRegistration(f *testing.F) {
-	fuzzParser(f, recordSeeds(f).registration, parseRegistration, (*registration).bytes)
+	recordtest.FuzzParser(f, recordSeeds(f).registration, parseRegistration, (*registration).bytes)
 }
 
 func FuzzPlazaRegistration(f *testing.F) {
-	fuzzParser(f, recordSeeds(f).plaza, parsePlazaRegistration, (*plazaRegistration).bytes)
+	recordtest.FuzzParser(f, recordSeeds(f).plaza, parsePlazaRegistration, (*plazaRegistration).bytes)
 }
 
 func FuzzFareTable(f *testing.F) {
-	fuzzParser(f, recordSeeds(f).fares, parseFareTable, (*fareTable).bytes)
+	recordtest.FuzzParser(f, recordSeeds(f).fares, parseFareTable, (*fareTable).bytes)
 }
 
 func FuzzPurchaseRequest(f *testing.F) {
-	fuzzParser(f, recordSeeds(f).purchase, parsePurchaseRequest, (*purchaseRequest).bytes)
+	recordtest.FuzzParser(f, recordSeeds(f).purchase, parsePurchaseRequest, (*purchaseRequest).bytes)
 }
 
 func FuzzEntryProof(f *testing.F) {
-	fuzzParser(f, recordSeeds(f).entry, parseEntryProof, (*entryProof).bytes)
+	recordtest.FuzzParser(f, recordSeeds(f).entry, parseEntryProof, (*entryProof).bytes)
 }
 
 // FuzzTicket re-encodes the toll message from the parsed fields, so that
@@ -102,15 +80,15 @@ func FuzzTicket(f *testing.F) {
 		}
 		return t.bytes()
 	}
-	fuzzParser(f, recordSeeds(f).ticket, parseTicket, encode)
+	recordtest.FuzzParser(f, recordSeeds(f).ticket, parseTicket, encode)
 }
 
 func FuzzUsageRequest(f *testing.F) {
-	fuzzParser(f, recordSeeds(f).usage, parseUsageRequest, (*usageRequest).bytes)
+	recordtest.FuzzParser(f, recordSeeds(f).usage, parseUsageRequest, (*usageRequest).bytes)
 }
 
 func FuzzStatement(f *testing.F) {
-	fuzzParser(f, recordSeeds(f).statement, ParseStatement, (*Statement).Bytes)
+	recordtest.FuzzParser(f, recordSeeds(f).statement, ParseStatement, (*Statement).Bytes)
 }
 
 func FuzzSettlement(f *testing.F) {
@@ -121,5 +99,5 @@ func FuzzSettlement(f *testing.F) {
 		}
 		return body
 	}
-	fuzzParser(f, recordSeeds(f).batch, parseBatchBody, encode)
+	recordtest.FuzzParser(f, recordSeeds(f).batch, parseBatchBody, encode)
 }
