@@ -24,7 +24,8 @@ import (
 // exits and settlement share. It is safe for concurrent use; callers
 // serialise check-then-apply.
 type directory struct {
-	registrars map[keyID]bool
+	registrars map[keyID]bool // whose plaza registrations and fare tables
+	issuers    map[keyID]bool // whose sales
 	redeemer   *tickets.Redeemer
 
 	mu     sync.RWMutex
@@ -39,11 +40,14 @@ func newDirectory(spent trs.Store, registrars, issuers []*ecdsa.PublicKey) (*dir
 		return nil, err
 	}
 	d := &directory{
-		registrars: make(map[keyID]bool), redeemer: r,
+		registrars: make(map[keyID]bool), issuers: make(map[keyID]bool), redeemer: r,
 		plazas: make(map[plazaRef]*plazaRegistration), keys: make(map[keyID]plazaRef), fares: make(map[keyID][]*fareTable),
 	}
 	for _, k := range registrars {
 		d.registrars[idOf(k)] = true
+	}
+	for _, k := range issuers {
+		d.issuers[idOf(k)] = true
 	}
 	return d, nil
 }
@@ -92,22 +96,28 @@ func (d *directory) check(b []byte) (ledger.Kind, func() error, error) {
 		if err := t.verify(); err != nil {
 			return 0, nil, err
 		}
+		// Tables of an operator are applied in the order it issued them, so
+		// nobody can slip a backdated table under trips already made.
 		d.mu.RLock()
 		defer d.mu.RUnlock()
 		for _, old := range d.fares[idOf(t.operator)] {
-			if !old.issued.Equal(t.issued) {
-				continue
+			if old.issued.Equal(t.issued) {
+				if o, _ := old.body(); bytes.Equal(o, mustBody(t)) {
+					return kind, nil, nil
+				}
 			}
-			if o, _ := old.body(); bytes.Equal(o, mustBody(t)) {
-				return kind, nil, nil
-			}
-			return 0, nil, fmt.Errorf("toll: two fare tables issued at %v", t.issued)
+		}
+		if l := d.fares[idOf(t.operator)]; len(l) > 0 && !t.issued.After(l[len(l)-1].issued) {
+			return 0, nil, fmt.Errorf("toll: fare table issued at %v, not after the current one (%v)", t.issued, l[len(l)-1].issued)
 		}
 		return kind, func() error { d.addFares(t); return nil }, nil
 	case kindSale:
 		s, err := tickets.ParseSale(b)
 		if err != nil {
 			return 0, nil, err
+		}
+		if !d.issuers[idOf(s.Issuer())] {
+			return 0, nil, fmt.Errorf("%w: sale %d is from an operator not trusted here", tickets.ErrUnknownSale, s.Number())
 		}
 		if _, known := d.redeemer.Sale(s.ID()); known {
 			return kind, nil, nil
@@ -148,13 +158,12 @@ func (d *directory) addPlaza(r *plazaRegistration) {
 	d.keys[idOf(r.key)] = r.ref()
 }
 
+// addFares appends a table issued after every table of its operator.
 func (d *directory) addFares(t *fareTable) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	op := idOf(t.operator)
-	l := append(d.fares[op], t)
-	slices.SortFunc(l, func(a, b *fareTable) int { return a.issued.Compare(b.issued) })
-	d.fares[op] = l
+	d.fares[op] = append(d.fares[op], t)
 }
 
 func (d *directory) plaza(ref plazaRef) (*plazaRegistration, bool) {

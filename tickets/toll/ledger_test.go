@@ -380,3 +380,27 @@ func TestFaresInForceAtEntry(t *testing.T) {
 		t.Errorf("fares in another currency: %v", err)
 	}
 }
+
+// TestBackdatedFaresRefused: a partner cannot slip a fare table under
+// trips already made by dating it before its current one; the same table
+// again is a no-op.
+func TestBackdatedFaresRefused(t *testing.T) {
+	w := newWorld(t, 1)
+	a, b := w.ops[0], w.ops[1]
+	later, err := b.op.PublishFares(ctx, partnerFares(), maxTrip, day0.Add(2*time.Hour))
+	check(t, err)
+	check(t, a.op.Apply(ctx, later))
+	check(t, a.op.Apply(ctx, later))
+	check(t, b.plazas[1].p.Apply(ctx, later))
+	back := &fareTable{operator: b.key.Public(), issued: day0.Add(time.Hour), maxTrip: maxTrip, fares: []Fare{{1, 2, won(2999)}, {2, 1, won(2999)}}}
+	body, err := back.body()
+	check(t, err)
+	back.sig, err = signRecord(b.key, contextFares, body)
+	check(t, err)
+	if err := a.op.Apply(ctx, back.bytes()); err == nil {
+		t.Error("a backdated fare table was applied")
+	}
+	if err := b.plazas[1].p.Apply(ctx, back.bytes()); err == nil {
+		t.Error("a plaza applied a backdated fare table")
+	}
+}

@@ -150,7 +150,10 @@ func (o *Operator) RegisterPlaza(ctx context.Context, id PlazaID, name string, k
 	if _, dup := o.dir.plaza(r.ref()); dup {
 		return nil, fmt.Errorf("toll: plaza %d is already registered", id)
 	}
-	return r.bytes(), o.record(ctx, r.bytes())
+	if err := o.record(ctx, r.bytes()); err != nil {
+		return nil, err
+	}
+	return r.bytes(), nil
 }
 
 // PublishFares signs and records a fare table in force for trips that
@@ -183,7 +186,10 @@ func (o *Operator) PublishFares(ctx context.Context, fares []Fare, maxTrip time.
 	if last, ok := o.dir.latestFares(o.self); ok && !issued.After(last) {
 		return nil, fmt.Errorf("toll: fares issued at %v, not after the current table (%v)", issued, last)
 	}
-	return t.bytes(), o.record(ctx, t.bytes())
+	if err := o.record(ctx, t.bytes()); err != nil {
+		return nil, err
+	}
+	return t.bytes(), nil
 }
 
 // record checks, appends and applies a public record. The caller holds

@@ -203,3 +203,36 @@ func TestRolesFromBytes(t *testing.T) {
 		t.Errorf("the plaza's statement: %v", err)
 	}
 }
+
+// TestVehicleClaims: a vehicle takes a pass only from a sale, correctly
+// signed, of the operator it ordered from.
+func TestVehicleClaims(t *testing.T) {
+	w := newWorld(t, 1)
+	tv := w.buy(t, 0, price) // waits for A's next sale
+	for range testPolicy.RingSize - 1 {
+		w.buy(t, 1, price)
+	}
+	bSale := w.sales[len(w.sales)-1]
+	if ps, err := tv.v.Claim(bSale); err != nil || len(ps) != 0 {
+		t.Errorf("claim from another operator's sale: %d passes, %v", len(ps), err)
+	}
+	forged := bytes.Clone(w.sales[0])
+	forged[len(forged)-1] ^= 1
+	if _, err := tv.v.Claim(forged); !errors.Is(err, tickets.ErrBadSignature) {
+		t.Errorf("forged sale: %v", err)
+	}
+	if _, err := tv.v.Claim(w.sales[0][1:]); !errors.Is(err, tickets.ErrMalformed) {
+		t.Errorf("malformed sale: %v", err)
+	}
+	if _, err := tv.v.Order(w.ops[0].key.Public(), price, day0); err != nil {
+		t.Fatal(err)
+	}
+	v, _ := NewVehicle(mustKey(t), w.authKey.Public())
+	if _, err := v.Order(w.ops[0].key.Public(), price, day0); !errors.Is(err, ErrNotRegistered) {
+		t.Errorf("order without a registration: %v", err)
+	}
+	reg, _ := w.authority.Register(ctx, 77, mustKey(t).Public(), day0)
+	if err := v.SetRegistration(reg); !errors.Is(err, ErrNotRegistered) {
+		t.Errorf("another key's registration: %v", err)
+	}
+}

@@ -379,3 +379,29 @@ func TestResultNamesIssuer(t *testing.T) {
 		t.Errorf("issuers: %v, %v", ra[0].Issuer, rb[0].Issuer)
 	}
 }
+
+// TestUntrustedSale: a sale of an operator that is nobody's partner is
+// refused before it reaches the ledger, so the role still rebuilds.
+func TestUntrustedSale(t *testing.T) {
+	w := newWorld(t, 1)
+	outsider := mustKey(t)
+	is, err := tickets.OpenIssuer(ctx, outsider, newTestLedger(), testPolicy)
+	check(t, err)
+	var sale *tickets.Sale
+	for range testPolicy.RingSize {
+		k, _ := trs.GenerateKey()
+		sale, err = is.Purchase(ctx, tickets.Class{Label: classLabel, Price: price}, k.Public(), nil, day0)
+		check(t, err)
+	}
+	pw := w.ops[0].plazas[1]
+	if err := pw.p.Apply(ctx, sale.Bytes()); !errors.Is(err, tickets.ErrUnknownSale) {
+		t.Errorf("plaza applied an outsider's sale: %v", err)
+	}
+	if err := w.ops[0].op.Apply(ctx, sale.Bytes()); !errors.Is(err, tickets.ErrUnknownSale) {
+		t.Errorf("operator applied an outsider's sale: %v", err)
+	}
+	w.openPlaza(t, 0, 1)
+	if _, err := OpenOperator(ctx, w.ops[0].key, w.config(0), Stores{Ledger: w.ops[0].l, Spent: w.spent}); err != nil {
+		t.Errorf("operator after the refused sale: %v", err)
+	}
+}

@@ -95,24 +95,23 @@ func (v *Vehicle) Order(operator *ecdsa.PublicKey, price money.Amount, now time.
 	return r.bytes(), nil
 }
 
-// Claim checks a published sale and returns a pass for each of the
-// vehicle's ordered keys in its ring (normally one, or none if the sale is
-// someone else's). The sale must be signed by the operator the key was
-// ordered from.
+// Claim checks a published sale's signature by the operator it names and
+// returns a pass for each key in its ring that the vehicle ordered from
+// that operator (normally one, or none if the sale is someone else's).
 func (v *Vehicle) Claim(sale []byte) ([]*Pass, error) {
 	s, err := tickets.ParseSale(sale)
 	if err != nil {
+		return nil, err
+	}
+	if err := s.Verify(s.Issuer()); err != nil {
 		return nil, err
 	}
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	var passes []*Pass
 	for k, o := range v.pending {
-		if _, in := s.Ring().IndexOf(o.key.Public()); !in {
+		if _, in := s.Ring().IndexOf(o.key.Public()); !in || !o.operator.Equal(s.Issuer()) {
 			continue
-		}
-		if err := s.Verify(o.operator); err != nil {
-			return nil, err
 		}
 		passes = append(passes, &Pass{key: o.key, sale: s})
 		delete(v.pending, k)
