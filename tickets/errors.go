@@ -34,6 +34,8 @@ var (
 	ErrReused = errors.New("tickets: ticket reused")
 )
 
+var errNilContext = errors.New("tickets: nil context")
+
 // ReuseError refuses a ticket whose one-time key has been spent. Kind is
 // [trs.Linked] when exactly this ticket (the same key on the same message)
 // was spent, a replay, and [trs.Revealed] when the key spent a different

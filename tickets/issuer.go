@@ -60,6 +60,9 @@ type Issuer struct {
 // verify makes OpenIssuer fail. Sales of other issuers (a redeemer's, on a
 // shared ledger) and other packages' entries are skipped.
 func OpenIssuer(ctx context.Context, key *ecdsa.PrivateKey, l ledger.Ledger, p Policy) (*Issuer, error) {
+	if ctx == nil {
+		return nil, errNilContext
+	}
 	if key == nil || l == nil {
 		return nil, errors.New("tickets: issuer needs a key and a ledger")
 	}
@@ -116,6 +119,9 @@ func (is *Issuer) replay(e ledger.Entry) error {
 // Purchase signs and records their sale and returns it; otherwise it
 // returns nil. A key is sold once.
 func (is *Issuer) Purchase(ctx context.Context, c Class, key *trs.PublicKey, buyer []byte, now time.Time) (*Sale, error) {
+	if ctx == nil {
+		return nil, errNilContext
+	}
 	if err := c.check(); err != nil {
 		return nil, err
 	}
@@ -151,6 +157,9 @@ func (is *Issuer) Purchase(ctx context.Context, c Class, key *trs.PublicKey, buy
 // package documentation on why a ring must not be too small); otherwise
 // it sells nothing and returns an error.
 func (is *Issuer) Flush(ctx context.Context, c Class, now time.Time) (*Sale, error) {
+	if ctx == nil {
+		return nil, errNilContext
+	}
 	at, err := wire.Seconds(now)
 	if err != nil {
 		return nil, fmt.Errorf("tickets: sale time: %w", err)

@@ -250,3 +250,21 @@ func TestConcurrentRedeem(t *testing.T) {
 		})
 	}
 }
+
+// TestSaleSignatureBinds: every byte of a sale but its signature is
+// signed, and a sale does not verify under another key.
+func TestSaleSignatureBinds(t *testing.T) {
+	s := newShop(t)
+	enc := s.sale.Bytes()
+	for i := range len(enc) - wireSig {
+		bad := append([]byte(nil), enc...)
+		bad[i] ^= 1
+		sale, err := ParseSale(bad)
+		if err == nil && sale.Verify(s.key.Public()) == nil {
+			t.Fatalf("sale with byte %d flipped verifies", i)
+		}
+	}
+	if err := s.sale.Verify(mustECDSA(t).Public()); !errors.Is(err, ErrBadSignature) {
+		t.Errorf("another key: %v", err)
+	}
+}

@@ -20,6 +20,9 @@ import (
 // A store shared by several processes needs a database store instead:
 // this one is atomic within its process.
 func OpenSpentStore(ctx context.Context, l ledger.Ledger) (trs.Store, error) {
+	if ctx == nil {
+		return nil, errNilContext
+	}
 	if l == nil {
 		return nil, errors.New("tickets: spent store needs a ledger")
 	}
@@ -49,6 +52,9 @@ type spentStore struct {
 // lock across lookup, decide, the ledger append and the addition, so the
 // record is durable before any other check of its tag can see it.
 func (s *spentStore) CheckAndAdd(ctx context.Context, r trs.Record, fps []uint64, decide func([]trs.Match) (bool, error)) error {
+	if ctx == nil {
+		return errNilContext
+	}
 	if len(fps) == 0 || len(fps) > trs.MaxRingSize {
 		return fmt.Errorf("tickets: spent store: %d fingerprints", len(fps))
 	}

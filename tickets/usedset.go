@@ -32,6 +32,9 @@ func NewMemoryUsedSet() UsedSet { return &usedSet{ids: make(map[[32]byte]struct{
 // skipped; it must be the only used set on l. It never forgets an
 // identifier, and it is atomic within its process.
 func OpenUsedSet(ctx context.Context, l ledger.Ledger) (UsedSet, error) {
+	if ctx == nil {
+		return nil, errNilContext
+	}
 	if l == nil {
 		return nil, errors.New("tickets: used set needs a ledger")
 	}
@@ -60,6 +63,9 @@ type usedSet struct {
 }
 
 func (s *usedSet) Use(ctx context.Context, id [32]byte, until time.Time) (bool, error) {
+	if ctx == nil {
+		return false, errNilContext
+	}
 	if err := ctx.Err(); err != nil {
 		return false, err
 	}

@@ -26,6 +26,9 @@ type Authority struct {
 // OpenAuthority returns the authority that signs with key and keeps its
 // registrations in l, replaying those l holds, each verified against key.
 func OpenAuthority(ctx context.Context, key *ecdsa.PrivateKey, l ledger.Ledger) (*Authority, error) {
+	if ctx == nil {
+		return nil, errNilContext
+	}
 	if key == nil || l == nil {
 		return nil, errors.New("toll: authority needs a key and a ledger")
 	}
@@ -55,6 +58,9 @@ func OpenAuthority(ctx context.Context, key *ecdsa.PrivateKey, l ledger.Ledger) 
 // Register certifies that vehicle id is the holder of key, and returns the
 // registration record for the vehicle. An ID is registered once.
 func (a *Authority) Register(ctx context.Context, id VehicleID, key *ecdsa.PublicKey, now time.Time) ([]byte, error) {
+	if ctx == nil {
+		return nil, errNilContext
+	}
 	issued, err := wire.Seconds(now)
 	if err != nil {
 		return nil, fmt.Errorf("toll: registration time: %w", err)

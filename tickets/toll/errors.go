@@ -2,6 +2,8 @@ package toll
 
 import "errors"
 
+var errNilContext = errors.New("toll: nil context")
+
 // Reasons a record, ticket or request is refused, for callers that branch
 // on them. Errors wrap one of these (or one of package tickets' for the
 // ticket itself: ErrUnknownSale, ErrExpired, ErrInvalidSignature,

@@ -77,6 +77,9 @@ type Operator struct {
 // partner's records it received — and refuses a ledger with a record that
 // does not verify.
 func OpenOperator(ctx context.Context, key *ecdsa.PrivateKey, cfg Config, st Stores) (*Operator, error) {
+	if ctx == nil {
+		return nil, errNilContext
+	}
 	switch {
 	case key == nil || cfg.Authority == nil:
 		return nil, errors.New("toll: operator needs its key and the authority's")
@@ -134,6 +137,9 @@ func (o *Operator) replay(e ledger.Entry) error {
 // send to the plaza and to the partners. An ID and a key are registered
 // once.
 func (o *Operator) RegisterPlaza(ctx context.Context, id PlazaID, name string, key *ecdsa.PublicKey) ([]byte, error) {
+	if ctx == nil {
+		return nil, errNilContext
+	}
 	if key == nil {
 		return nil, errors.New("toll: nil plaza key")
 	}
@@ -164,6 +170,9 @@ func (o *Operator) RegisterPlaza(ctx context.Context, id PlazaID, name string, k
 // table's issue time. It returns the record to send to the plazas and the
 // partners.
 func (o *Operator) PublishFares(ctx context.Context, fares []Fare, maxTrip time.Duration, now time.Time) ([]byte, error) {
+	if ctx == nil {
+		return nil, errNilContext
+	}
 	issued, err := wire.Seconds(now)
 	if err != nil {
 		return nil, fmt.Errorf("toll: fares: %w", err)
@@ -210,6 +219,9 @@ func (o *Operator) record(ctx context.Context, b []byte) error {
 // have signed, or a sale, which its issuer must have signed. Applying a
 // record again is a no-op.
 func (o *Operator) Apply(ctx context.Context, record []byte) error {
+	if ctx == nil {
+		return errNilContext
+	}
 	o.applyMu.Lock()
 	defer o.applyMu.Unlock()
 	return o.record(ctx, record)
@@ -222,6 +234,9 @@ func (o *Operator) Apply(ctx context.Context, record []byte) error {
 // requests of one price are waiting it returns the sale's record, to
 // publish to the vehicles, the plazas and the partners; otherwise nil.
 func (o *Operator) Purchase(ctx context.Context, request []byte, now time.Time) ([]byte, error) {
+	if ctx == nil {
+		return nil, errNilContext
+	}
 	req, err := parsePurchaseRequest(request)
 	if err != nil {
 		return nil, err
@@ -249,6 +264,9 @@ func (o *Operator) Purchase(ctx context.Context, request []byte, now time.Time) 
 // least MinRingSize are waiting, and returns its record; see
 // [tickets.Issuer.Flush].
 func (o *Operator) Flush(ctx context.Context, price money.Amount, now time.Time) ([]byte, error) {
+	if ctx == nil {
+		return nil, errNilContext
+	}
 	sale, err := o.issuer.Flush(ctx, tickets.Class{Label: classLabel, Price: price}, now)
 	if err != nil {
 		return nil, err
@@ -270,6 +288,9 @@ func (o *Operator) publish(s *tickets.Sale) ([]byte, error) {
 // spent); the buyer comes from the private purchase records. A plaza that
 // refuses a ticket as revealed sends it to the operator that sold it.
 func (o *Operator) Reveal(ctx context.Context, ticket []byte) (VehicleID, error) {
+	if ctx == nil {
+		return 0, errNilContext
+	}
 	t, err := parseTicket(ticket)
 	if err != nil {
 		return 0, err

@@ -39,6 +39,9 @@ type Plaza struct {
 // or its issuer's (sales). The plaza works once its own registration has
 // been applied.
 func OpenPlaza(ctx context.Context, key *ecdsa.PrivateKey, id PlazaID, operator *ecdsa.PublicKey, partners []*ecdsa.PublicKey, st Stores) (*Plaza, error) {
+	if ctx == nil {
+		return nil, errNilContext
+	}
 	switch {
 	case key == nil || operator == nil:
 		return nil, errors.New("toll: plaza needs its key and its operator's")
@@ -77,6 +80,9 @@ func OpenPlaza(ctx context.Context, key *ecdsa.PrivateKey, id PlazaID, operator 
 // table of the plaza's operator, or a sale of the operator or a partner.
 // Applying a record again is a no-op.
 func (p *Plaza) Apply(ctx context.Context, record []byte) error {
+	if ctx == nil {
+		return errNilContext
+	}
 	p.applyMu.Lock()
 	defer p.applyMu.Unlock()
 	kind, apply, err := p.dir.check(record)
@@ -137,6 +143,9 @@ func (p *Plaza) Enter(commitment [32]byte, now time.Time) ([]byte, error) {
 // trip presented at once may therefore see ErrEntryReused rather than
 // Linked; exactly one is accepted either way.
 func (p *Plaza) Exit(ctx context.Context, ticketBytes []byte, now time.Time) ([]byte, error) {
+	if ctx == nil {
+		return nil, errNilContext
+	}
 	exitTime, err := wire.Seconds(now)
 	if err != nil {
 		return nil, fmt.Errorf("toll: exit time: %w", err)

@@ -90,6 +90,9 @@ type candidate struct {
 // recorded whole or not at all. It returns one result per request, in
 // order, and the new statements.
 func (o *Operator) Settle(ctx context.Context, requests [][]byte, now time.Time) ([]Result, []*Statement, error) {
+	if ctx == nil {
+		return nil, nil, errNilContext
+	}
 	when, err := wire.Seconds(now)
 	if err != nil {
 		return nil, nil, fmt.Errorf("toll: settlement time: %w", err)

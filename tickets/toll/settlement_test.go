@@ -177,6 +177,20 @@ func TestSettlementPaysWhatTheExitAccepted(t *testing.T) {
 				if got := owedTo(sts, a.plazas[2].key.Public()); got != won(1500) {
 					t.Errorf("the honest plaza is owed %v, want KRW 1500", got)
 				}
+				if name != "entry proof consumed elsewhere" {
+					return
+				}
+				// The copied ticket was refused at its exit and in settlement
+				// without being spent: vehicle 1's pass still pays for a trip
+				// of its own, and is not revealed.
+				at := day0.Add(3 * time.Hour)
+				own, err := w.plaza(0, 2).Exit(ctx, w.ticket(t, 1, 0, 1, 2, at), at.Add(time.Hour))
+				check(t, err)
+				results, _, err := a.op.Settle(ctx, [][]byte{own}, day0.Add(23*time.Hour))
+				check(t, err)
+				if results[0].Outcome != Paid {
+					t.Errorf("vehicle 1's own trip: %v %v", results[0].Outcome, results[0].Err)
+				}
 			})
 		}
 	}
