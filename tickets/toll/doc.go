@@ -70,6 +70,15 @@
 // plazas, and what it owes each partner for its tickets that the
 // partner's exits accepted, at the partner's fares.
 //
+// # Rings over time
+//
+// A sale's ring is fixed when the operator signs it: RingSize orders of one
+// price, each ticket anonymous among them. A vehicle that orders later
+// waits for the next sale of its price, which has a new ring and so a new
+// tag. An operator whose ring does not fill can sell the waiting orders as
+// a smaller sale with [Operator.Flush], never below MinRingSize (see
+// [tickets]); a vehicle learns the size of its ring from its pass's sale.
+//
 // # Keys and what stays private
 //
 // Each role keeps its own ECDSA key. The operator's purchase records link
