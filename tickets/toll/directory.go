@@ -56,83 +56,100 @@ func newDirectory(spent trs.Store, registrars, issuers []*ecdsa.PublicKey) (*dir
 // that applies it, or a nil function if it is already applied.
 func (d *directory) check(b []byte) (ledger.Kind, func() error, error) {
 	k, ok := wire.KindOf(b)
-	kind := ledger.Kind(k)
 	if !ok {
 		return 0, nil, fmt.Errorf("%w: record header", ErrMalformed)
 	}
-	switch kind {
+	var apply func() error
+	var err error
+	switch kind := ledger.Kind(k); kind {
 	case kindPlaza:
-		r, err := parsePlazaRegistration(b)
-		if err != nil {
-			return 0, nil, err
-		}
-		if !d.registrars[idOf(r.operator)] {
-			return 0, nil, fmt.Errorf("%w: %v is registered by an operator not trusted here", ErrUnknownPlaza, r.ref())
-		}
-		if err := r.verify(); err != nil {
-			return 0, nil, err
-		}
-		d.mu.RLock()
-		old, dup := d.plazas[r.ref()]
-		other, keyUsed := d.keys[idOf(r.key)]
-		d.mu.RUnlock()
-		switch {
-		case dup && old.name == r.name && old.key.Equal(r.key):
-			return kind, nil, nil
-		case dup:
-			return 0, nil, fmt.Errorf("toll: %v is already registered otherwise", r.ref())
-		case keyUsed:
-			return 0, nil, fmt.Errorf("toll: the key of %v is already %v's", r.ref(), other)
-		}
-		return kind, func() error { d.addPlaza(r); return nil }, nil
+		apply, err = d.checkPlaza(b)
 	case kindFares:
-		t, err := parseFareTable(b)
-		if err != nil {
-			return 0, nil, err
-		}
-		if !d.registrars[idOf(t.operator)] {
-			return 0, nil, fmt.Errorf("%w: fare table of an operator not trusted here", ErrUnknownPlaza)
-		}
-		if err := t.verify(); err != nil {
-			return 0, nil, err
-		}
-		// Tables of an operator are applied in the order it issued them, so
-		// nobody can slip a backdated table under trips already made.
-		d.mu.RLock()
-		defer d.mu.RUnlock()
-		for _, old := range d.fares[idOf(t.operator)] {
-			if old.issued.Equal(t.issued) {
-				if o, _ := old.body(); bytes.Equal(o, mustBody(t)) {
-					return kind, nil, nil
-				}
-			}
-		}
-		if l := d.fares[idOf(t.operator)]; len(l) > 0 && !t.issued.After(l[len(l)-1].issued) {
-			return 0, nil, fmt.Errorf("toll: fare table issued at %v, not after the current one (%v)", t.issued, l[len(l)-1].issued)
-		}
-		return kind, func() error { d.addFares(t); return nil }, nil
+		apply, err = d.checkFares(b)
 	case kindSale:
-		s, err := tickets.ParseSale(b)
-		if err != nil {
-			return 0, nil, err
-		}
-		if !d.issuers[idOf(s.Issuer())] {
-			return 0, nil, fmt.Errorf("%w: sale %d is from an operator not trusted here", tickets.ErrUnknownSale, s.Number())
-		}
-		if _, known := d.redeemer.Sale(s.ID()); known {
-			return kind, nil, nil
-		}
-		if err := s.Verify(s.Issuer()); err != nil {
-			return 0, nil, err
-		}
-		return kind, func() error { _, err := d.redeemer.AddSale(b); return err }, nil
+		apply, err = d.checkSale(b)
+	default:
+		err = fmt.Errorf("toll: a record of kind %#04x is not a public toll record", k)
 	}
-	return 0, nil, fmt.Errorf("toll: a record of kind %#04x is not a public toll record", kind)
+	if err != nil {
+		return 0, nil, err
+	}
+	return ledger.Kind(k), apply, nil
 }
 
-func mustBody(t *fareTable) []byte {
-	b, _ := t.body() // checked when parsed
-	return b
+// checkPlaza checks a plaza registration: by a trusted operator, signed by
+// it, for an ID and a key not registered otherwise.
+func (d *directory) checkPlaza(b []byte) (func() error, error) {
+	r, err := parsePlazaRegistration(b)
+	if err != nil {
+		return nil, err
+	}
+	if !d.registrars[idOf(r.operator)] {
+		return nil, fmt.Errorf("%w: %v is registered by an operator not trusted here", ErrUnknownPlaza, r.ref())
+	}
+	if err := r.verify(); err != nil {
+		return nil, err
+	}
+	d.mu.RLock()
+	old, dup := d.plazas[r.ref()]
+	other, keyUsed := d.keys[idOf(r.key)]
+	d.mu.RUnlock()
+	switch {
+	case dup && old.name == r.name && old.key.Equal(r.key):
+		return nil, nil
+	case dup:
+		return nil, fmt.Errorf("toll: %v is already registered otherwise", r.ref())
+	case keyUsed:
+		return nil, fmt.Errorf("toll: the key of %v is already %v's", r.ref(), other)
+	}
+	return func() error { d.addPlaza(r); return nil }, nil
+}
+
+// checkFares checks a fare table: by a trusted operator, signed by it, and
+// issued after the operator's current table, so that nobody can slip a
+// backdated table under trips already made.
+func (d *directory) checkFares(b []byte) (func() error, error) {
+	t, err := parseFareTable(b)
+	if err != nil {
+		return nil, err
+	}
+	if !d.registrars[idOf(t.operator)] {
+		return nil, fmt.Errorf("%w: fare table of an operator not trusted here", ErrUnknownPlaza)
+	}
+	if err := t.verify(); err != nil {
+		return nil, err
+	}
+	body, _ := t.body() // checked when parsed
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	l := d.fares[idOf(t.operator)]
+	for _, old := range l {
+		if o, _ := old.body(); bytes.Equal(o, body) {
+			return nil, nil
+		}
+	}
+	if len(l) > 0 && !t.issued.After(l[len(l)-1].issued) {
+		return nil, fmt.Errorf("toll: fare table issued at %v, not after the current one (%v)", t.issued, l[len(l)-1].issued)
+	}
+	return func() error { d.addFares(t); return nil }, nil
+}
+
+// checkSale checks a sale: by a trusted issuer, signed by it.
+func (d *directory) checkSale(b []byte) (func() error, error) {
+	s, err := tickets.ParseSale(b)
+	if err != nil {
+		return nil, err
+	}
+	if !d.issuers[idOf(s.Issuer())] {
+		return nil, fmt.Errorf("%w: sale %d is from an operator not trusted here", tickets.ErrUnknownSale, s.Number())
+	}
+	if _, known := d.redeemer.Sale(s.ID()); known {
+		return nil, nil
+	}
+	if err := s.Verify(s.Issuer()); err != nil {
+		return nil, err
+	}
+	return func() error { _, err := d.redeemer.AddSale(b); return err }, nil
 }
 
 // replay applies a public record read from a ledger; entries of other
