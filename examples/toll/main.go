@@ -417,13 +417,15 @@ func simulate(w io.Writer, o options) error {
 	if err != nil {
 		return err
 	}
-	paidTotal := 0
+	paidTotal, statements := 0, 0
 	for _, s := range settled {
 		parts := unlist(s.body)
 		n, _ := readU64(parts[0])
 		paid, _ := readU64(parts[1])
 		fwd, _ := readU64(parts[2])
 		again, _ := readU64(parts[3])
+		sts, _ := readU64(parts[4])
+		statements += int(sts)
 		if paid != n || again != n {
 			return fmt.Errorf("operator %s: %d requests, %d paid, %d already paid when filed again", s.from, n, paid, again)
 		}
@@ -433,7 +435,7 @@ func simulate(w io.Writer, o options) error {
 	if paidTotal != o.vehicles {
 		return fmt.Errorf("%d requests paid, want %d", paidTotal, o.vehicles)
 	}
-	payouts, err := d.await("payout", nPlazas)
+	payouts, err := d.await("payout", statements)
 	if err != nil {
 		return err
 	}

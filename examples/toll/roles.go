@@ -214,9 +214,7 @@ func runOperator(net *network, box chan []byte, me *opInfo, key *ecdsa.PrivateKe
 				}
 			}
 			for _, st := range sts {
-				if p := plazaByKey(me, st.Creditor()); p != nil {
-					net.send(me.name, p.name, "statement", st.Bytes())
-				}
+				net.send(me.name, plazaByKey(me, st.Creditor()).name, "statement", st.Bytes())
 			}
 			net.send(me.name, partner.name, "claims", list(forwarded...))
 			// The same requests again: nothing more is paid.
@@ -234,7 +232,7 @@ func runOperator(net *network, box chan []byte, me *opInfo, key *ecdsa.PrivateKe
 			if len(more) != 0 {
 				fail(fmt.Errorf("%s: settling again issued %d statements", me.name, len(more)))
 			}
-			net.send(me.name, "main", "settled", list(u64(uint64(len(usage))), u64(uint64(paid)), u64(uint64(len(forwarded))), u64(uint64(already))))
+			net.send(me.name, "main", "settled", list(u64(uint64(len(usage))), u64(uint64(paid)), u64(uint64(len(forwarded))), u64(uint64(already)), u64(uint64(len(sts)))))
 		case "claims":
 			claims = unlist(m.body)
 		case "settle-claims":
