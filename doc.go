@@ -21,14 +21,23 @@
 //     ECDSA P-256 attestations (low-S, fixed 64-byte signatures) for the
 //     records that need an ordinary signature: entry proofs, sale records,
 //     receipts.
-//   - [github.com/ringtrace/ringtrace/tickets]: the AnonymousTollPass toll
-//     ticket system (sales, entry proofs, exit checks, settlement), with
-//     [github.com/ringtrace/ringtrace/tickets/billing] for enforced bill
-//     collection, [github.com/ringtrace/ringtrace/tickets/ledger] for the
-//     append-only hash-chained ledger both run on, and
-//     [github.com/ringtrace/ringtrace/tickets/money] for amounts.
+//   - [github.com/ringtrace/ringtrace/tickets]: the generic one-use
+//     anonymous ticket on trs: an issuer sells a class of tickets in rings
+//     of one-time keys (signed sales), a holder spends one anonymously
+//     among its ring, a redeemer checks it against a spent store shared by
+//     every redeemer, and a second use reveals the key, which the issuer
+//     maps to the buyer. [github.com/ringtrace/ringtrace/tickets/toll] is
+//     the AnonymousTollPass toll system on it (registration authority,
+//     several operators, plazas, vehicles, settlement), every role running
+//     apart and talking by records' bytes;
+//     [github.com/ringtrace/ringtrace/tickets/billing] is enforced bill
+//     collection; [github.com/ringtrace/ringtrace/tickets/ledger] is the
+//     append-only hash-chained ledger they run on, and
+//     [github.com/ringtrace/ringtrace/tickets/money] is money. Their record
+//     formats are specified in docs/spec/ in the repository.
 //
-// Most users want tickets (for the whole system) or trs (for the primitive).
+// Most users want tickets/toll (for the toll system), tickets (to build
+// another one-use ticket) or trs (for the primitive).
 //
 // # Security notes
 //

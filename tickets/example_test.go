@@ -1,6 +1,7 @@
 package tickets_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"time"
@@ -9,83 +10,53 @@ import (
 	"github.com/ringtrace/ringtrace/tickets"
 	"github.com/ringtrace/ringtrace/tickets/ledger"
 	"github.com/ringtrace/ringtrace/tickets/money"
+	"github.com/ringtrace/ringtrace/trs"
 )
 
-// Example runs the toll flow for a ring of three tickets: registration,
-// purchase, entry, exit, a double use, and settlement.
+// Example sells prepaid credits in a ring of three, spends one at two
+// machines that share a spent store, and reveals the device that spent
+// its credit twice.
 func Example() {
-	krw := money.MustCurrency("KRW")
+	ctx := context.Background()
 	now := time.Date(2026, 11, 21, 8, 0, 0, 0, time.UTC)
-	raKey, _ := ecdsa.GenerateKey()
-	authority := tickets.NewAuthority(raKey)
-	providerKey, _ := ecdsa.GenerateKey()
-	provider, _ := tickets.OpenProvider(providerKey, authority.PublicKey(), ledger.NewMemory(), tickets.Config{
-		Currency: krw, RingSize: 3, SaleValidity: 24 * time.Hour, MaxTrip: 3 * time.Hour,
-	})
+	issuerKey, _ := ecdsa.GenerateKey()
+	issuer, _ := tickets.OpenIssuer(ctx, issuerKey, ledger.NewMemory(), tickets.Policy{RingSize: 3, Validity: 30 * 24 * time.Hour})
+	credit := tickets.Class{Label: "charging credit", Price: money.MustNew(500, money.MustCurrency("EUR"))}
 
-	// Two plazas and the fare between them.
-	var plazas []*tickets.Plaza
-	for id, name := range map[tickets.PlazaID]string{1: "Seoul", 2: "Suwon"} {
-		key, _ := ecdsa.GenerateKey()
-		provider.RegisterPlaza(id, name, key.Public())
-		plazas = append(plazas, tickets.NewPlaza(id, key, provider))
-	}
-	plaza := func(id tickets.PlazaID) *tickets.Plaza {
-		for _, p := range plazas {
-			if p.ID() == id {
-				return p
-			}
-		}
-		return nil
-	}
-	provider.PublishFares([]tickets.Fare{{Entry: 1, Exit: 2, Amount: money.MustNew(1300, krw)}}, now)
-
-	// Three vehicles buy a ticket each; the third purchase completes the ring.
-	var passes []*tickets.Pass
-	var vehicles []*tickets.Vehicle
+	// Three devices buy a credit each with a fresh one-time key; the
+	// application passes its own record of who bought.
+	var keys []*trs.PrivateKey
 	var sale *tickets.Sale
-	for id := tickets.VehicleID(7); id < 10; id++ {
-		v, _ := tickets.NewVehicle(id)
-		reg, _ := authority.Register(id, v.PublicKey(), now)
-		v.SetRegistration(reg, authority.PublicKey())
-		order, _ := v.OrderTicket(money.MustNew(2000, krw), now)
-		if s, _ := provider.Purchase(reg, order, now); s != nil {
-			sale = s
-		}
-		vehicles = append(vehicles, v)
+	for _, device := range []string{"car-17", "car-42", "van-3"} {
+		k, _ := trs.GenerateKey()
+		keys = append(keys, k)
+		sale, _ = issuer.Purchase(ctx, credit, k.Public(), []byte(device), now)
 	}
-	for _, v := range vehicles {
-		ps, _ := v.Claim(sale, provider.PublicKey())
-		passes = append(passes, ps[0])
-	}
-	fmt.Println("sale ring size:", sale.Ring().Len())
+	fmt.Println("sale of", sale.Ring().Len(), sale.Class().Label)
 
-	// A trip: commit to a secret at entry, reveal it in the ticket at exit.
-	trip := func(pass *tickets.Pass, at time.Time) *tickets.Ticket {
-		t, _ := tickets.NewTrip()
-		proof, _ := plaza(1).Enter(t.Commitment(), at)
-		t.SetEntryProof(proof)
-		ticket, _ := pass.Ticket(t, 2)
-		return ticket
+	// Two machines share one spent store and have the sale's bytes.
+	spent := trs.NewMemoryStore()
+	machine := func() *tickets.Redeemer {
+		r, _ := tickets.NewRedeemer(spent, issuerKey.Public())
+		r.AddSale(sale.Bytes())
+		return r
 	}
-	req, err := plaza(2).Exit(trip(passes[0], now), now.Add(40*time.Minute))
-	fmt.Println("first trip accepted:", err == nil)
+	charger, parking := machine(), machine()
 
-	// The same pass again: its one-time key is revealed and traced to
-	// the buyer.
-	_, err = plaza(2).Exit(trip(passes[0], now.Add(time.Hour)), now.Add(100*time.Minute))
+	use := func(r *tickets.Redeemer, k *trs.PrivateKey, msg string) error {
+		t, _ := tickets.NewTicket(k, sale, []byte(msg))
+		received, _ := tickets.ParseTicket(t.Bytes())
+		return r.Redeem(ctx, received, now.Add(time.Hour))
+	}
+	fmt.Println("charger:", use(charger, keys[1], "charger 5, 11 kWh"))
+	err := use(parking, keys[1], "parking 2, 3 h")
 	var reuse *tickets.ReuseError
 	if errors.As(err, &reuse) {
-		fmt.Println("second trip:", reuse.Kind, "buyer", reuse.Buyer)
+		buyer, _ := issuer.Buyer(reuse.Key)
+		fmt.Println("parking:", reuse.Kind, "bought by", string(buyer))
 	}
-
-	s, _ := provider.Settle([]*tickets.UsageRequest{req, req}, now.Add(12*time.Hour))
-	fmt.Println("settlement:", s.Results[0].Outcome, s.Results[1].Outcome)
-	fmt.Println("plaza 2 balance:", provider.Balance(2))
 	// Output:
-	// sale ring size: 3
-	// first trip accepted: true
-	// second trip: revealed buyer 7
-	// settlement: paid already settled
-	// plaza 2 balance: KRW 1300
+	// sale of 3 charging credit
+	// charger: <nil>
+	// parking: revealed bought by car-42
 }

@@ -4,82 +4,59 @@ import (
 	"fmt"
 	"time"
 
-	"golang.org/x/crypto/cryptobyte"
-
 	"github.com/ringtrace/ringtrace/ecdsa"
-	"github.com/ringtrace/ringtrace/tickets/money"
+	"github.com/ringtrace/ringtrace/tickets/internal/wire"
 	"github.com/ringtrace/ringtrace/trs"
 )
 
-// PurchaseRequest is a registered vehicle's order for one ticket at Price:
-// it names the fresh one-time TRS key the ticket will be signed with. The
-// provider keeps it privately — it is the only link from a ring key to a
-// buyer, used when the key is revealed by a double use.
-//
-// Encoding (signed by the vehicle's registered key under
-// "ringtrace/toll/purchase/v1"):
-//
-//	u8(1) || u8(0x04) || u64(vehicle) || ticketKey[32] || price[12]
-//	   || u64(time) || sig[64]
-//
-// The price is positive.
-type PurchaseRequest struct {
-	Vehicle   VehicleID
-	TicketKey *trs.PublicKey
-	Price     money.Amount
-	Time      time.Time
-	sig       [ecdsa.SignatureSize]byte
+// purchase is the issuer's private record of one purchase, signed by the
+// issuer so that a rebuilt issuer trusts only purchases it recorded
+// (docs/spec/tickets.md).
+type purchase struct {
+	class Class
+	key   *trs.PublicKey
+	buyer []byte
+	time  time.Time
 }
 
-// PurchaseRequestSize is the size of an encoded PurchaseRequest.
-const PurchaseRequestSize = 2 + 8 + trs.PublicKeySize + money.EncodedSize + 8 + ecdsa.SignatureSize
-
-func (r *PurchaseRequest) body() []byte {
-	t, _ := unixTime(r.Time)
-	return buildBytes(func(b *cryptobyte.Builder) {
-		addHeader(b, typePurchaseRequest)
-		b.AddUint64(uint64(r.Vehicle))
-		b.AddBytes(r.TicketKey.Bytes())
-		r.Price.AddTo(b)
-		addTime(b, t)
-	})
+func (p *purchase) body() ([]byte, error) {
+	w := wire.NewWriter(kindPurchase)
+	w.Bytes([]byte(p.class.Label))
+	w.Amount(p.class.Price)
+	w.Fixed(p.key.Bytes())
+	w.Bytes(p.buyer)
+	w.Time(p.time)
+	return w.Finish()
 }
 
-// Bytes returns the canonical encoding.
-func (r *PurchaseRequest) Bytes() []byte { return append(r.body(), r.sig[:]...) }
-
-// Verify checks the vehicle's signature.
-func (r *PurchaseRequest) Verify(vehicle *ecdsa.PublicKey) error {
-	if err := ecdsa.Verify(vehicle, contextPurchase, r.body(), r.sig[:]); err != nil {
-		return fmt.Errorf("%w: purchase request: %v", ErrBadSignature, err)
+func (p *purchase) sign(key *ecdsa.PrivateKey) ([]byte, error) {
+	body, err := p.body()
+	if err != nil {
+		return nil, fmt.Errorf("tickets: purchase: %w", err)
 	}
-	return nil
+	return wire.Sign(key, contextPurchase, body)
 }
 
-// ParsePurchaseRequest decodes a request encoded by Bytes. It does not
-// check the signature.
-func ParsePurchaseRequest(b []byte) (*PurchaseRequest, error) {
-	s := cryptobyte.String(b)
-	var (
-		r       PurchaseRequest
-		vehicle uint64
-		key     []byte
-		t       uint64
-		ok      bool
-		err     error
-	)
-	if !readHeader(&s, typePurchaseRequest) || !s.ReadUint64(&vehicle) || !s.ReadBytes(&key, trs.PublicKeySize) {
-		return nil, malformed("purchase request")
+// parsePurchase verifies a purchase record under issuer and decodes it.
+func parsePurchase(b []byte, issuer *ecdsa.PublicKey) (*purchase, error) {
+	body, err := wire.Verify(issuer, contextPurchase, b)
+	if err != nil {
+		return nil, fmt.Errorf("%w: purchase record: %w", ErrBadSignature, err)
 	}
-	if r.TicketKey, err = trs.ParsePublicKey(key); err != nil {
-		return nil, fmt.Errorf("%w: purchase request ticket key: %v", ErrMalformed, err)
+	return parsePurchaseBody(body)
+}
+
+func parsePurchaseBody(body []byte) (*purchase, error) {
+	r := wire.NewReader(body, kindPurchase, "purchase", ErrMalformed)
+	p := &purchase{class: Class{Label: string(r.Bytes("label")), Price: r.Amount("price")}}
+	p.key = wire.FixedValue(r, "key", trs.PublicKeySize, trs.ParsePublicKey)
+	p.buyer = r.Bytes("buyer")
+	p.time = r.Time("time")
+	if err := r.Done(); err != nil {
+		return nil, err
 	}
-	if r.Price, ok = money.ReadAmount(&s); !ok || r.Price.Sign() <= 0 {
-		return nil, malformed("purchase request price")
+	if err := p.class.check(); err != nil {
+		return nil, fmt.Errorf("%w: purchase: %w", ErrMalformed, err)
 	}
-	if !readTime(&s, &t) || !readSignature(&s, &r.sig) || !s.Empty() {
-		return nil, malformed("purchase request")
-	}
-	r.Vehicle, r.Time = VehicleID(vehicle), timeOf(t)
-	return &r, nil
+	return p, nil
 }

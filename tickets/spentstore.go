@@ -2,119 +2,40 @@ package tickets
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"sync"
 
+	"github.com/ringtrace/ringtrace/tickets/internal/wire"
 	"github.com/ringtrace/ringtrace/tickets/ledger"
 	"github.com/ringtrace/ringtrace/trs"
 )
 
-// spentTable is the in-memory lookup structure of a spent store: per tag,
-// the stored records and, per fingerprint, which of them have it.
-type spentTable struct {
-	mu   sync.RWMutex
-	tags map[[trs.DigestSize]byte]*tagRecords
-	n    int
-}
-
-type tagRecords struct {
-	records []trs.Record
-	byFP    map[uint64][]uint32
-}
-
-func (t *spentTable) matches(tag *[trs.DigestSize]byte, fps []uint64) []trs.Match {
-	t.mu.RLock()
-	defer t.mu.RUnlock()
-	tr := t.tags[*tag]
-	if tr == nil {
-		return nil
+// OpenSpentStore returns a [trs.Store] kept on l: every record the store
+// adds is appended to l (and, on a file ledger, synced) before
+// CheckAndAdd returns, and opening the store replays the records already
+// in l. Lookups are served from memory ([trs.NewMemoryStore]). Entries of
+// other kinds are skipped, so the store may share l with other records;
+// it must be the only spent store on l, and the only writer of its kind.
+//
+// A store shared by several processes needs a database store instead:
+// this one is atomic within its process.
+func OpenSpentStore(ctx context.Context, l ledger.Ledger) (trs.Store, error) {
+	if ctx == nil {
+		return nil, errNilContext
 	}
-	var out []trs.Match
-	for slot, fp := range fps {
-		for _, j := range tr.byFP[fp] {
-			out = append(out, trs.Match{Record: tr.records[j], Slot: slot})
-		}
+	if l == nil {
+		return nil, errors.New("tickets: spent store needs a ledger")
 	}
-	return out
-}
-
-func (t *spentTable) insert(r trs.Record, fps []uint64) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if t.tags == nil {
-		t.tags = make(map[[trs.DigestSize]byte]*tagRecords)
-	}
-	tr := t.tags[r.Tag]
-	if tr == nil {
-		tr = &tagRecords{byFP: make(map[uint64][]uint32, len(fps))}
-		t.tags[r.Tag] = tr
-	}
-	i := uint32(len(tr.records))
-	tr.records = append(tr.records, r)
-	for _, fp := range fps {
-		// A record lists a fingerprint at most once, even if two of its
-		// positions share it.
-		if l := tr.byFP[fp]; len(l) == 0 || l[len(l)-1] != i {
-			tr.byFP[fp] = append(l, i)
-		}
-	}
-	t.n++
-}
-
-// removeLast undoes the latest insert of r with fps; used to roll back a
-// settlement batch that could not be recorded.
-func (t *spentTable) removeLast(r trs.Record, fps []uint64) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	tr := t.tags[r.Tag]
-	i := uint32(len(tr.records) - 1)
-	tr.records = tr.records[:i]
-	for _, fp := range fps {
-		if l := tr.byFP[fp]; len(l) > 0 && l[len(l)-1] == i {
-			if len(l) == 1 {
-				delete(tr.byFP, fp)
-			} else {
-				tr.byFP[fp] = l[:len(l)-1]
-			}
-		}
-	}
-	if len(tr.records) == 0 {
-		delete(t.tags, r.Tag)
-	}
-	t.n--
-}
-
-func (t *spentTable) len() int {
-	t.mu.RLock()
-	defer t.mu.RUnlock()
-	return t.n
-}
-
-// SpentStore is a [trs.Store] kept on a ledger: every record the index adds
-// is appended (and, on a file ledger, synced) as an entry of one kind
-// before Add returns, and opening the store replays those entries. Lookups
-// are served from memory. It is safe for concurrent use; [trs.Index]
-// serialises the check-and-add of one tag, so two exits presenting
-// signatures by one key cannot both be Fresh.
-type SpentStore struct {
-	mu    sync.Mutex // serialises check-and-add
-	l     ledger.Ledger
-	kind  ledger.Kind
-	table spentTable
-}
-
-var _ trs.Store = (*SpentStore)(nil)
-
-// OpenSpentStore returns the spent store kept in l under kind, with every
-// entry of that kind already in l replayed. Entries of other kinds are
-// skipped, so several stores and other records can share one ledger.
-func OpenSpentStore(l ledger.Ledger, kind ledger.Kind) (*SpentStore, error) {
-	s := &SpentStore{l: l, kind: kind}
-	err := l.Scan(context.Background(), 0, func(e ledger.Entry) error {
-		if e.Kind != kind {
+	s := &spentStore{l: l, mem: trs.NewMemoryStore()}
+	err := l.Scan(ctx, 0, func(e ledger.Entry) error {
+		if e.Kind != kindSpent {
 			return nil
 		}
-		return s.replay(e)
+		r, fps, err := parseSpent(e.Payload)
+		if err != nil {
+			return fmt.Errorf("tickets: spent store: ledger entry %d: %w", e.Seq, err)
+		}
+		return s.mem.CheckAndAdd(ctx, r, fps, func([]trs.Match) (bool, error) { return true, nil })
 	})
 	if err != nil {
 		return nil, err
@@ -122,69 +43,62 @@ func OpenSpentStore(l ledger.Ledger, kind ledger.Kind) (*SpentStore, error) {
 	return s, nil
 }
 
-func (s *SpentStore) replay(e ledger.Entry) error {
-	se, err := parseSpentEntry(e.Payload)
-	if err != nil {
-		return fmt.Errorf("tickets: ledger entry %d: %w", e.Seq, err)
-	}
-	s.table.insert(se.record, se.fps)
-	return nil
+type spentStore struct {
+	l   ledger.Ledger
+	mem trs.Store
 }
 
-// CheckAndAdd implements [trs.Store]: when decide says so, it appends r and
-// its fingerprints to the ledger and then makes them visible to later
-// checks. When it returns nil the record is durable.
-func (s *SpentStore) CheckAndAdd(ctx context.Context, r trs.Record, fingerprints []uint64, decide func([]trs.Match) (bool, error)) error {
-	if err := ctx.Err(); err != nil {
-		return err
+// CheckAndAdd implements [trs.Store]. The memory store holds the tag's
+// lock across lookup, decide, the ledger append and the addition, so the
+// record is durable before any other check of its tag can see it.
+func (s *spentStore) CheckAndAdd(ctx context.Context, r trs.Record, fps []uint64, decide func([]trs.Match) (bool, error)) error {
+	if ctx == nil {
+		return errNilContext
 	}
-	if len(fingerprints) == 0 || len(fingerprints) > trs.MaxRingSize {
-		return fmt.Errorf("tickets: spent store: %d fingerprints", len(fingerprints))
+	if len(fps) == 0 || len(fps) > trs.MaxRingSize {
+		return fmt.Errorf("tickets: spent store: %d fingerprints", len(fps))
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	add, err := decide(s.table.matches(&r.Tag, fingerprints))
-	if err != nil || !add {
-		return err
-	}
-	e := spentEntry{record: r, fps: fingerprints}
-	if _, err := s.l.Append(context.Background(), s.kind, e.bytes()); err != nil {
-		return fmt.Errorf("tickets: spent store: %w", err)
-	}
-	s.table.insert(r, fingerprints)
-	return nil
+	return s.mem.CheckAndAdd(ctx, r, fps, func(m []trs.Match) (bool, error) {
+		add, err := decide(m)
+		if err != nil || !add {
+			return false, err
+		}
+		if _, err := s.l.Append(ctx, kindSpent, spentBytes(r, fps)); err != nil {
+			return false, fmt.Errorf("tickets: spent store: %w", err)
+		}
+		return true, nil
+	})
 }
 
-// Len returns the number of stored records.
-func (s *SpentStore) Len() int { return s.table.len() }
-
-// batchStore is the settlement's spent store: additions are held as
-// pending until the batch record that carries them is on the ledger, so a
-// batch is recorded whole or not at all. Only one settlement runs at a
-// time (the provider's settle lock).
-type batchStore struct {
-	table   spentTable
-	pending []spentEntry
-}
-
-func (s *batchStore) CheckAndAdd(_ context.Context, r trs.Record, fingerprints []uint64, decide func([]trs.Match) (bool, error)) error {
-	add, err := decide(s.table.matches(&r.Tag, fingerprints))
-	if err != nil || !add {
-		return err
+// spentBytes encodes a stored record with its fingerprints, so replay
+// needs no point arithmetic.
+func spentBytes(r trs.Record, fps []uint64) []byte {
+	w := wire.NewWriter(kindSpent)
+	w.Fixed(r.Bytes())
+	w.Count(len(fps))
+	for _, fp := range fps {
+		w.U64(fp)
 	}
-	s.table.insert(r, fingerprints)
-	s.pending = append(s.pending, spentEntry{record: r, fps: fingerprints})
-	return nil
+	b, _ := w.Finish() // a count of at most MaxRingSize cannot fail
+	return b
 }
 
-func (s *batchStore) take() []spentEntry {
-	p := s.pending
-	s.pending = nil
-	return p
-}
-
-func (s *batchStore) rollback(p []spentEntry) {
-	for i := len(p) - 1; i >= 0; i-- {
-		s.table.removeLast(p[i].record, p[i].fps)
+func parseSpent(b []byte) (trs.Record, []uint64, error) {
+	r := wire.NewReader(b, kindSpent, "spent record", ErrMalformed)
+	rec := wire.FixedValue(r, "record", trs.RecordSize, trs.ParseRecord)
+	n := r.Count("fingerprints", 8)
+	if r.Err() == nil && (n < 1 || n > trs.MaxRingSize) {
+		r.Fail("fingerprints", fmt.Sprintf("%d fingerprints, want 1..%d", n, trs.MaxRingSize))
 	}
+	var fps []uint64
+	if r.Err() == nil {
+		fps = make([]uint64, n)
+		for i := range fps {
+			fps[i] = r.U64("fingerprint")
+		}
+	}
+	if err := r.Done(); err != nil {
+		return trs.Record{}, nil, err
+	}
+	return rec, fps, nil
 }

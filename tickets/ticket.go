@@ -1,108 +1,73 @@
 package tickets
 
 import (
+	"bytes"
+	"errors"
 	"fmt"
 
-	"golang.org/x/crypto/cryptobyte"
-
+	"github.com/ringtrace/ringtrace/tickets/internal/wire"
 	"github.com/ringtrace/ringtrace/trs"
 )
 
-// Ticket is what a vehicle presents at the exit plaza: a traceable ring
-// signature, under its sale's tag, over the ticket message (sale, entry
-// proof, trip secret, exit plaza). It shows that some buyer of the sale is
-// exiting at ExitPlaza after the entry in Entry, without saying which
-// buyer; a buyer who signs two tickets of one sale is revealed.
-//
-// Encoding:
-//
-//	message = u8(1) || u8(0x07) || u64(sale) || entryProof[110]
-//	             || tripSecret[32] || u32(exitPlaza)
-//	ticket  = message || u32-prefixed TRS signature
-//
-// The TRS signature signs message exactly; its ring size is checked
-// against the sale's ring when the ticket is verified.
+// Ticket is a one-time ticket: a traceable ring signature by a member of
+// a sale's ring, under the sale's tag, over an application message. It
+// names its sale; it says nothing of which member signed. Its layout is
+// in docs/spec/tickets.md. A Ticket is immutable and safe for concurrent
+// use.
 type Ticket struct {
-	Sale       SaleID
-	Entry      *EntryProof
-	TripSecret [TripSecretSize]byte
-	ExitPlaza  PlazaID
-	sig        *trs.Signature
+	sale SaleID
+	msg  []byte
+	sig  *trs.Signature
 }
 
-func ticketMessage(sale SaleID, entry *EntryProof, secret *[TripSecretSize]byte, exit PlazaID) []byte {
-	return buildBytes(func(b *cryptobyte.Builder) {
-		addHeader(b, typeTicket)
-		b.AddUint64(uint64(sale))
-		b.AddBytes(entry.Bytes())
-		b.AddBytes(secret[:])
-		b.AddUint32(uint32(exit))
-	})
+// NewTicket signs msg with the one-time key priv, which must be in the
+// sale's ring. Signing a second ticket of the same sale with the same key
+// reveals the key when both are redeemed; signing the same msg again makes
+// an identical ticket, which is linked.
+func NewTicket(priv *trs.PrivateKey, sale *Sale, msg []byte) (*Ticket, error) {
+	if priv == nil || sale == nil || sale.tag == nil {
+		return nil, errors.New("tickets: nil key or sale")
+	}
+	if len(msg) > wire.MaxField {
+		return nil, fmt.Errorf("tickets: message of %d bytes exceeds %d", len(msg), wire.MaxField)
+	}
+	sig, err := trs.Sign(priv, sale.tag, msg)
+	if err != nil {
+		return nil, fmt.Errorf("tickets: signing ticket: %w", err)
+	}
+	return &Ticket{sale: sale.id, msg: bytes.Clone(msg), sig: sig}, nil
 }
 
-// Message returns the bytes the TRS signature signs. It is computed from
-// the fields each time, so what is checked is always what is verified.
-func (t *Ticket) Message() []byte {
-	return ticketMessage(t.Sale, t.Entry, &t.TripSecret, t.ExitPlaza)
-}
+// Sale returns the ID of the ticket's sale.
+func (t *Ticket) Sale() SaleID { return t.sale }
 
-// Signature returns the ticket's traceable ring signature.
+// Message returns a copy of the signed application message.
+func (t *Ticket) Message() []byte { return bytes.Clone(t.msg) }
+
+// Signature returns the ticket's ring signature.
 func (t *Ticket) Signature() *trs.Signature { return t.sig }
 
 // Bytes returns the canonical encoding.
 func (t *Ticket) Bytes() []byte {
-	return buildBytes(func(b *cryptobyte.Builder) {
-		b.AddBytes(t.Message())
-		b.AddUint32LengthPrefixed(func(b *cryptobyte.Builder) { b.AddBytes(t.sig.Bytes()) })
-	})
+	w := wire.NewWriter(kindTicket)
+	w.Fixed(t.sale[:])
+	w.Bytes(t.msg)
+	w.Bytes(t.sig.Bytes())
+	b, _ := w.Finish() // the message length is checked when signed or parsed
+	return b
 }
 
-// ParseTicket decodes a ticket encoded by Bytes. It parses the entry proof
-// and the TRS signature strictly but verifies neither.
+// ParseTicket decodes a ticket encoded by [Ticket.Bytes]. It parses the
+// ring signature strictly but does not verify it: [Redeemer.Accept] does,
+// against the sale.
 func ParseTicket(b []byte) (*Ticket, error) {
-	s := cryptobyte.String(b)
-	t, ok := readTicket(&s)
-	if !ok || !s.Empty() {
-		return nil, malformed("ticket")
+	r := wire.NewReader(b, kindTicket, "ticket", ErrMalformed)
+	var t Ticket
+	copy(t.sale[:], r.Fixed("sale", len(t.sale)))
+	t.msg = r.Bytes("message")
+	t.sig = wire.Value(r, "signature", trs.ParseSignature)
+	if err := r.Done(); err != nil {
+		return nil, err
 	}
-	return t, nil
-}
-
-func readTicket(s *cryptobyte.String) (*Ticket, bool) {
-	var (
-		t       Ticket
-		sale    uint64
-		exit    uint32
-		sigText cryptobyte.String
-		ok      bool
-	)
-	if !readHeader(s, typeTicket) || !s.ReadUint64(&sale) {
-		return nil, false
-	}
-	if t.Entry, ok = readEntryProof(s); !ok {
-		return nil, false
-	}
-	if !s.CopyBytes(t.TripSecret[:]) || !s.ReadUint32(&exit) {
-		return nil, false
-	}
-	if !readUint32Prefixed(s, &sigText) {
-		return nil, false
-	}
-	sig, err := trs.ParseSignature(sigText)
-	if err != nil {
-		return nil, false
-	}
-	t.Sale, t.ExitPlaza, t.sig = SaleID(sale), PlazaID(exit), sig
-	return &t, true
-}
-
-// signTicket makes the ticket for pass key priv of sale.
-func signTicket(priv *trs.PrivateKey, sale *Sale, entry *EntryProof, secret *[TripSecretSize]byte, exit PlazaID) (*Ticket, error) {
-	t := &Ticket{Sale: sale.ID, Entry: entry, TripSecret: *secret, ExitPlaza: exit}
-	sig, err := trs.Sign(priv, sale.Tag(), t.Message())
-	if err != nil {
-		return nil, fmt.Errorf("tickets: signing ticket: %w", err)
-	}
-	t.sig = sig
-	return t, nil
+	return &t, nil
 }

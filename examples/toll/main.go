@@ -1,15 +1,19 @@
 // Command toll simulates one day of the AnonymousTollPass toll system on
-// this module's traceable ring signatures: a registration authority, a toll
-// service provider, a line of plazas with a fare table, a few hundred
-// vehicles buying tickets in rings of 50, honest trips, a vehicle that uses
-// its ticket twice (revealed and mapped to its buyer), one that presents
-// another vehicle's overheard entry proof (rejected), settlement and
-// payouts. It prints a summary with the time each step took, and exits
-// non-zero if any outcome differs from the expected one, so it doubles as a
-// smoke test.
+// this module's traceable ring signatures, with two toll operators that
+// accept each other's tickets. Every role — the registration authority,
+// each operator, each plaza, each vehicle — runs on its own goroutine
+// with its own keys and stores, and the roles exchange nothing but bytes
+// over channels. Vehicles buy tickets in rings of 50, drive on their
+// operator's road or the partner's, one presents an overheard entry proof
+// (rejected), one uses its pass twice (revealed and mapped to its buyer),
+// one replays its ticket (linked); the operators settle their plazas'
+// requests and each other's claims, and every role checks what it
+// receives. It prints a summary with the time each step took, and exits
+// non-zero if any outcome differs from the expected one, so it doubles as
+// a smoke test.
 //
-//	go run ./examples/toll                       # state in memory
-//	go run ./examples/toll -ledger /tmp/toll.log  # state in a crash-safe file
+//	go run ./examples/toll                   # ledgers in memory
+//	go run ./examples/toll -ledger /tmp/toll # each role's ledger a crash-safe file in a new directory
 package main
 
 import (
@@ -20,30 +24,29 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"reflect"
-	"runtime"
-	"sync"
-	"sync/atomic"
+	"path/filepath"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/ringtrace/ringtrace/ecdsa"
 	"github.com/ringtrace/ringtrace/tickets"
 	"github.com/ringtrace/ringtrace/tickets/ledger"
 	"github.com/ringtrace/ringtrace/tickets/money"
-	"github.com/ringtrace/ringtrace/trs"
+	"github.com/ringtrace/ringtrace/tickets/toll"
 )
 
 type options struct {
-	vehicles   int
-	ringSize   int
-	ledgerPath string // "" keeps the ledger in memory
+	vehicles  int
+	ringSize  int
+	ledgerDir string // "" keeps the ledgers in memory
 }
 
 func main() {
 	var o options
-	flag.IntVar(&o.vehicles, "vehicles", 300, "number of vehicles (a multiple of -ring)")
+	flag.IntVar(&o.vehicles, "vehicles", 300, "number of vehicles (a multiple of -ring, at least two rings)")
 	flag.IntVar(&o.ringSize, "ring", 50, "tickets per sale ring (the paper's size is 50)")
-	flag.StringVar(&o.ledgerPath, "ledger", "", "keep the ledger in this new file instead of memory")
+	flag.StringVar(&o.ledgerDir, "ledger", "", "keep every role's ledger as a file in this new directory instead of memory")
 	flag.Parse()
 	if err := simulate(os.Stdout, o); err != nil {
 		fmt.Fprintln(os.Stderr, "toll:", err)
@@ -52,384 +55,510 @@ func main() {
 }
 
 var (
-	krw       = money.MustCurrency("KRW")
-	price     = money.MustNew(3000, krw)
-	dayStart  = time.Date(2026, 11, 21, 0, 0, 0, 0, time.UTC)
-	plazaName = []string{"Seoul TG", "Suwon", "Cheonan", "Daejeon", "Daegu"}
+	krw      = money.MustCurrency("KRW")
+	dayStart = time.Date(2026, 11, 21, 0, 0, 0, 0, time.UTC)
 )
 
-// fare is the toll between plazas i and j on a line: a base charge plus
-// 500 won per section. The longest trip (2,800) fits a 3,000-won ticket.
-func fare(i, j int) money.Amount {
-	d := int64(i - j)
-	if d < 0 {
-		d = -d
+func moneyKRW(won int64) money.Amount { return money.MustNew(won, krw) }
+
+// lineFares is a road of n plazas on a line: a base charge plus 500 won
+// per section.
+func lineFares(n int) []toll.Fare {
+	var fares []toll.Fare
+	for i := range n {
+		for j := range n {
+			if i != j {
+				d := int64(max(i-j, j-i))
+				fares = append(fares, toll.Fare{Entry: toll.PlazaID(i + 1), Exit: toll.PlazaID(j + 1), Amount: moneyKRW(800 + 500*d)})
+			}
+		}
 	}
-	return money.MustNew(800+500*d, krw)
+	return fares
 }
 
-// pick is the simulation's deterministic choice: a number in [0, n) derived
-// from SHA-256 of a label and an index, so runs are reproducible without
-// math/rand.
+// pick is the simulation's deterministic choice: a number in [0, n) from
+// SHA-256 of a label and an index, so runs are reproducible.
 func pick(label string, i, n int) int {
 	h := sha256.Sum256(binary.BigEndian.AppendUint64([]byte(label), uint64(i)))
 	return int(binary.BigEndian.Uint64(h[:8]) % uint64(n))
 }
 
-// parallel runs f(0..n-1) over all cores and returns the first error.
-func parallel(n int, f func(i int) error) error {
-	var (
-		next  atomic.Int64
-		wg    sync.WaitGroup
-		mu    sync.Mutex
-		first error
-	)
-	for range min(runtime.GOMAXPROCS(0), n) {
-		wg.Go(func() {
-			for {
-				i := int(next.Add(1) - 1)
-				if i >= n {
-					return
-				}
-				if err := f(i); err != nil {
-					mu.Lock()
-					if first == nil {
-						first = err
-					}
-					mu.Unlock()
-				}
-			}
-		})
-	}
-	wg.Wait()
-	return first
-}
-
-// step prints one summary line with the time since start.
 func step(w io.Writer, name string, start time.Time, format string, args ...any) {
 	ms := float64(time.Since(start).Microseconds()) / 1000
-	fmt.Fprintf(w, "  %-9s %-60s %8.1f ms\n", name, fmt.Sprintf(format, args...), ms)
+	fmt.Fprintf(w, "  %-9s %-66s %8.1f ms\n", name, fmt.Sprintf(format, args...), ms)
 }
 
-type vehicle struct {
-	*tickets.Vehicle
-	reg  *tickets.VehicleRegistration
-	pass *tickets.Pass
-	trip *tickets.Trip
-	from int // plaza indices
-	to   int
-	tk   *tickets.Ticket
-	req  *tickets.UsageRequest
+// journey is a trip on one operator's road.
+type journey struct {
+	road     *opInfo
+	from, to *plazaInfo
+	enter    time.Time
+}
+
+func (j journey) exit() time.Time {
+	d := int(j.to.id) - int(j.from.id)
+	return j.enter.Add(time.Duration(20+5*max(d, -d)) * time.Minute)
+}
+
+// driver is the simulation's main goroutine: it provisions the roles, then
+// only sends them commands and reads their reports.
+type driver struct {
+	net     *network
+	box     chan []byte
+	ledger  func(name string) (ledger.Ledger, error)
+	files   []ledger.Ledger
+	pending []message // reports that arrived before they were awaited
+}
+
+// await returns the next n reports of topic, keeping reports of other
+// topics for later; a failure report from any role ends the simulation.
+func (d *driver) await(topic string, n int) ([]message, error) {
+	var got []message
+	kept := d.pending[:0]
+	for _, m := range d.pending {
+		if m.topic == topic && len(got) < n {
+			got = append(got, m)
+		} else {
+			kept = append(kept, m)
+		}
+	}
+	d.pending = kept
+	for len(got) < n {
+		select {
+		case b := <-d.box:
+			m, _ := decode(b)
+			switch m.topic {
+			case topic:
+				got = append(got, m)
+			case "failed":
+				return nil, fmt.Errorf("%s: %s", m.from, m.body)
+			default:
+				d.pending = append(d.pending, m)
+			}
+		case <-time.After(2 * time.Minute):
+			return nil, fmt.Errorf("timed out waiting for %q (%d of %d)", topic, len(got), n)
+		}
+	}
+	return got, nil
 }
 
 func simulate(w io.Writer, o options) error {
-	if o.ringSize < 2 || o.vehicles < 2*o.ringSize || o.vehicles%o.ringSize != 0 {
+	rings := o.vehicles / max(o.ringSize, 1)
+	if o.ringSize < 2 || rings < 2 || o.vehicles%o.ringSize != 0 {
 		return fmt.Errorf("-vehicles (%d) must be a multiple of -ring (%d), at least two rings", o.vehicles, o.ringSize)
 	}
-	var l ledger.Ledger = ledger.NewMemory()
+	d := &driver{net: newNetwork()}
+	d.box = d.net.inbox("main")
 	where := "memory"
-	if o.ledgerPath != "" {
-		if fi, err := os.Stat(o.ledgerPath); err == nil && fi.Size() > 0 {
-			return fmt.Errorf("ledger file %s already exists; the simulation starts a new one", o.ledgerPath)
+	d.ledger = func(string) (ledger.Ledger, error) { return ledger.NewMemory(), nil }
+	if o.ledgerDir != "" {
+		if entries, err := os.ReadDir(o.ledgerDir); err == nil && len(entries) > 0 {
+			return fmt.Errorf("ledger directory %s is not empty; the simulation starts new ledgers", o.ledgerDir)
 		}
-		f, err := ledger.OpenFile(o.ledgerPath)
-		if err != nil {
+		if err := os.MkdirAll(o.ledgerDir, 0o700); err != nil {
 			return err
 		}
-		defer f.Close()
-		l, where = f, o.ledgerPath
+		where = o.ledgerDir
+		d.ledger = func(name string) (ledger.Ledger, error) {
+			f, err := ledger.OpenFile(filepath.Join(o.ledgerDir, name+".ledger"))
+			if err == nil {
+				d.files = append(d.files, f)
+			}
+			return f, err
+		}
 	}
-	nPlazas := len(plazaName)
-	fmt.Fprintf(w, "AnonymousTollPass: one simulated day, %d vehicles, rings of %d, %d plazas, ledger in %s\n",
-		o.vehicles, o.ringSize, nPlazas, where)
+	defer func() {
+		for _, f := range d.files {
+			f.Close()
+		}
+	}()
+	bRings := max(1, rings/3)
+	aVehicles := (rings - bRings) * o.ringSize
+	fmt.Fprintf(w, "AnonymousTollPass: one simulated day, %d vehicles, rings of %d, operators A and B, ledgers in %s\n", o.vehicles, o.ringSize, where)
 	total := time.Now()
 
-	// Setup: authority, provider, plazas, fares.
+	// Provisioning: keys for every role, the public directory, and the
+	// stores every exit shares (a database in a deployment).
 	t0 := time.Now()
-	raKey, err := ecdsa.GenerateKey()
-	if err != nil {
+	keys := map[string]*ecdsa.PrivateKey{}
+	newKey := func(name string) (*ecdsa.PublicKey, error) {
+		k, err := ecdsa.GenerateKey()
+		keys[name] = k
+		if err != nil {
+			return nil, err
+		}
+		return k.Public(), nil
+	}
+	dir := &directory{}
+	var err error
+	if dir.authority, err = newKey("authority"); err != nil {
 		return err
 	}
-	authority := tickets.NewAuthority(raKey)
-	providerKey, err := ecdsa.GenerateKey()
-	if err != nil {
-		return err
-	}
-	cfg := tickets.Config{Currency: krw, RingSize: o.ringSize, SaleValidity: 24 * time.Hour, MaxTrip: 3 * time.Hour}
-	provider, err := tickets.OpenProvider(providerKey, authority.PublicKey(), l, cfg)
-	if err != nil {
-		return err
-	}
-	plazas := make([]*tickets.Plaza, nPlazas)
-	var fares []tickets.Fare
-	for i := range plazas {
-		key, err := ecdsa.GenerateKey()
-		if err != nil {
+	for _, spec := range []struct {
+		name   string
+		price  int64
+		plazas []string
+	}{
+		{"A", 3000, []string{"Seoul TG", "Suwon", "Cheonan"}},
+		{"B", 2500, []string{"Daejeon", "Daegu"}},
+	} {
+		op := &opInfo{name: spec.name, price: spec.price}
+		if op.key, err = newKey(op.name); err != nil {
 			return err
 		}
-		id := tickets.PlazaID(i + 1)
-		if _, err := provider.RegisterPlaza(id, plazaName[i], key.Public()); err != nil {
-			return err
-		}
-		plazas[i] = tickets.NewPlaza(id, key, provider)
-		for j := range plazas {
-			if j != i {
-				fares = append(fares, tickets.Fare{Entry: id, Exit: tickets.PlazaID(j + 1), Amount: fare(i, j)})
-			}
-		}
-	}
-	if _, err := provider.PublishFares(fares, dayStart); err != nil {
-		return err
-	}
-	step(w, "setup", t0, "authority, provider, %d plazas, %d fares", nPlazas, len(fares))
-
-	// Registration.
-	t0 = time.Now()
-	vs := make([]*vehicle, o.vehicles)
-	err = parallel(len(vs), func(i int) error {
-		v, err := tickets.NewVehicle(tickets.VehicleID(1001 + i))
-		if err != nil {
-			return err
-		}
-		reg, err := authority.Register(v.ID(), v.PublicKey(), dayStart)
-		if err != nil {
-			return err
-		}
-		vs[i] = &vehicle{Vehicle: v, reg: reg}
-		return v.SetRegistration(reg, authority.PublicKey())
-	})
-	if err != nil {
-		return err
-	}
-	step(w, "register", t0, "%d vehicles registered with the authority", len(vs))
-
-	// Purchases: the provider forms a ring from every ringSize orders.
-	t0 = time.Now()
-	var sales []*tickets.Sale
-	buyAt := dayStart.Add(5 * time.Hour)
-	for _, v := range vs {
-		req, err := v.OrderTicket(price, buyAt)
-		if err != nil {
-			return err
-		}
-		sale, err := provider.Purchase(v.reg, req, buyAt)
-		if err != nil {
-			return err
-		}
-		if sale != nil {
-			sales = append(sales, sale)
-		}
-	}
-	err = parallel(len(vs), func(i int) error {
-		for _, s := range sales {
-			ps, err := vs[i].Claim(s, provider.PublicKey())
-			if err != nil {
+		for i, display := range spec.plazas {
+			p := &plazaInfo{name: fmt.Sprintf("%s%d", spec.name, i+1), display: display, id: toll.PlazaID(i + 1), operator: op}
+			if p.key, err = newKey(p.name); err != nil {
 				return err
 			}
-			if len(ps) == 1 {
-				vs[i].pass = ps[0]
-				return nil
+			op.plazas = append(op.plazas, p)
+		}
+		dir.operators = append(dir.operators, op)
+	}
+	for i := range o.vehicles {
+		dir.vehicles = append(dir.vehicles, fmt.Sprintf("vehicle-%d", i))
+	}
+	shared, err := d.ledger("shared")
+	if err != nil {
+		return err
+	}
+	spent, err := tickets.OpenSpentStore(ctx, shared)
+	if err != nil {
+		return err
+	}
+	used, err := tickets.OpenUsedSet(ctx, shared)
+	if err != nil {
+		return err
+	}
+	boxes := map[string]chan []byte{"authority": d.net.inbox("authority")}
+	for _, op := range dir.operators {
+		boxes[op.name] = d.net.inbox(op.name)
+		for _, p := range op.plazas {
+			boxes[p.name] = d.net.inbox(p.name)
+		}
+	}
+	for _, v := range dir.vehicles {
+		boxes[v] = d.net.inbox(v)
+	}
+	fail := func(name string) func(error) {
+		return func(err error) { d.net.send(name, "main", "failed", []byte(err.Error())) }
+	}
+	roles := 0
+	start := func(name string, run func(toll.Stores)) error {
+		l, err := d.ledger(name)
+		if err != nil {
+			return err
+		}
+		roles++
+		go run(toll.Stores{Ledger: l, Spent: spent, Used: used})
+		return nil
+	}
+	configs := map[string]toll.Config{}
+	if err := start("authority", func(st toll.Stores) {
+		runAuthority(d.net, boxes["authority"], keys["authority"], st, fail("authority"))
+	}); err != nil {
+		return err
+	}
+	nPlazas := 0
+	for _, op := range dir.operators {
+		cfg := toll.Config{Authority: dir.authority, Partners: []*ecdsa.PublicKey{dir.partnerOf(op).key}, Currency: krw,
+			Policy: tickets.Policy{RingSize: o.ringSize, Validity: 24 * time.Hour}}
+		configs[op.name] = cfg
+		if err := start(op.name, func(st toll.Stores) {
+			runOperator(d.net, boxes[op.name], op, keys[op.name], cfg, st, dir, fail(op.name))
+		}); err != nil {
+			return err
+		}
+		for _, p := range op.plazas {
+			nPlazas++
+			if err := start(p.name, func(st toll.Stores) { runPlaza(d.net, boxes[p.name], p, keys[p.name], dir, st, fail(p.name)) }); err != nil {
+				return err
 			}
 		}
-		return fmt.Errorf("vehicle %d got no pass", vs[i].ID())
-	})
-	if err != nil {
+	}
+	if _, err := d.await("ready", nPlazas); err != nil {
 		return err
 	}
-	step(w, "purchase", t0, "%d tickets at %v -> %d sales, rings of %d one-time keys", len(vs), price, len(sales), o.ringSize)
+	step(w, "setup", t0, "authority, 2 operators, %d plazas registered, fare tables applied", nPlazas)
 
-	// Entries: each vehicle commits to a fresh trip secret.
+	// Vehicles: each registers, orders from its operator, claims its pass.
 	t0 = time.Now()
-	err = parallel(len(vs), func(i int) error {
-		v := vs[i]
-		v.from = pick("entry", i, nPlazas)
-		v.to = (v.from + 1 + pick("exit", i, nPlazas-1)) % nPlazas
-		trip, err := tickets.NewTrip()
+	vehicleOp := func(i int) *opInfo {
+		if i < aVehicles {
+			return dir.operators[0]
+		}
+		return dir.operators[1]
+	}
+	for i, name := range dir.vehicles {
+		k, err := ecdsa.GenerateKey()
 		if err != nil {
 			return err
 		}
-		v.trip = trip
-		at := dayStart.Add(6*time.Hour + time.Duration(i)*7*time.Second)
-		proof, err := plazas[v.from].Enter(v.trip.Commitment(), at)
-		if err != nil {
-			return err
+		roles++
+		go runVehicle(d.net, boxes[name], name, toll.VehicleID(1001+i), k, vehicleOp(i), dir, fail(name))
+	}
+	if _, err := d.await("pass", o.vehicles); err != nil {
+		return err
+	}
+	step(w, "purchase", t0, "%d registered, %d tickets of A, %d of B, sales in rings of %d", o.vehicles, aVehicles, o.vehicles-aVehicles, o.ringSize)
+
+	// Journeys: most on their operator's road, every fifth on the
+	// partner's.
+	journeys := make([]journey, o.vehicles)
+	cross := 0
+	for i := range journeys {
+		road := vehicleOp(i)
+		if i%5 == 0 && i != 1 && i != 2 {
+			road = dir.partnerOf(road)
+			cross++
 		}
-		return v.trip.SetEntryProof(proof)
-	})
-	if err != nil {
-		return err
+		from := pick("entry", i, len(road.plazas))
+		to := (from + 1 + pick("exit", i, len(road.plazas)-1)) % len(road.plazas)
+		journeys[i] = journey{road: road, from: road.plazas[from], to: road.plazas[to], enter: dayStart.Add(6*time.Hour + time.Duration(i)*7*time.Second)}
 	}
-	step(w, "entry", t0, "%d entry proofs on trip-secret commitments", len(vs))
-
-	// Tickets: a TRS signature per vehicle under its sale's tag.
-	t0 = time.Now()
-	err = parallel(len(vs), func(i int) error {
-		v := vs[i]
-		tk, err := v.pass.Ticket(v.trip, plazas[v.to].ID())
-		v.tk = tk
-		return err
-	})
-	if err != nil {
-		return err
-	}
-	step(w, "sign", t0, "%d tickets signed (TRS n=%d, %d-byte signatures)", len(vs), o.ringSize, trs.SignatureSize(o.ringSize))
-
-	// Cheat: vehicle B overhears vehicle A's entry proof and presents it at
-	// A's exit with its own pass and a secret of its own.
-	t0 = time.Now()
-	victim, forger := vs[1], vs[2]
-	var guess [tickets.TripSecretSize]byte
-	copy(guess[:], "a guess at the victim's secret..")
-	forged, err := forger.pass.SignTicket(victim.trip.EntryProof(), &guess, plazas[victim.to].ID())
-	if err != nil {
-		return err
-	}
-	exitOf := func(v *vehicle) time.Time {
-		return v.trip.EntryProof().Time.Add(time.Duration(20+5*abs(v.to-v.from)) * time.Minute)
-	}
-	_, err = plazas[victim.to].Exit(forged, exitOf(victim))
-	if !errors.Is(err, tickets.ErrBadEntryProof) {
-		return fmt.Errorf("overheard entry proof: got %v, want a bad entry proof rejection", err)
-	}
-	step(w, "forgery", t0, "%d shows %d's overheard entry proof: REJECTED bad proof", forger.ID(), victim.ID())
-
-	// Exits, all plazas at once on the shared spent index.
-	t0 = time.Now()
-	err = parallel(len(vs), func(i int) error {
-		v := vs[i]
-		req, err := plazas[v.to].Exit(v.tk, exitOf(v))
+	command := func(i int, topic string, body []byte) { d.net.send("main", dir.vehicles[i], topic, body) }
+	enter := func(i int, j journey) { command(i, "enter", append(u64(uint64(j.enter.Unix())), j.from.name...)) }
+	exit := func(i int, j journey) { command(i, "exit", append(u64(uint64(j.exit().Unix())), j.to.name...)) }
+	outcome := func() (byte, string, error) {
+		r, err := d.await("exited", 1)
 		if err != nil {
-			return fmt.Errorf("vehicle %d's honest exit: %w", v.ID(), err)
+			return 0, "", err
 		}
-		v.req = req
-		return nil
-	})
-	if err != nil {
-		return err
+		return r[0].body[0], string(r[0].body[1:]), nil
 	}
-	step(w, "exit", t0, "%d tickets accepted (proof, fare, time, TRS, spent index)", len(vs))
 
-	// Cheat: one vehicle uses its pass again for a second trip.
+	// Cheat: vehicle 2 overhears vehicle 1's entry proof and presents it at
+	// vehicle 1's exit with its own pass and a guessed secret.
 	t0 = time.Now()
-	cheater := vs[pick("cheater", 0, len(vs))]
-	trip2, err := tickets.NewTrip()
+	victim, forger := 1, 2
+	enter(victim, journeys[victim])
+	overheard, err := d.await("entered", 1)
 	if err != nil {
 		return err
 	}
-	from2, to2 := cheater.to, (cheater.to+1)%nPlazas
-	at2 := exitOf(cheater).Add(2 * time.Hour)
-	proof2, err := plazas[from2].Enter(trip2.Commitment(), at2)
+	command(forger, "forge", list(u64(uint64(journeys[victim].exit().Unix())), []byte(journeys[victim].to.name), overheard[0].body))
+	if code, why, err := outcome(); err != nil {
+		return err
+	} else if code != badEntryProof {
+		return fmt.Errorf("overheard entry proof: got %q, want a bad entry proof rejection", why)
+	}
+	step(w, "forgery", t0, "vehicle %d shows vehicle %d's overheard entry proof: REJECTED bad proof", 1001+forger, 1001+victim)
+
+	// Every vehicle enters and exits (the victim has entered already).
+	t0 = time.Now()
+	for i := range journeys {
+		if i != victim {
+			enter(i, journeys[i])
+		}
+	}
+	if _, err := d.await("entered", o.vehicles-1); err != nil {
+		return err
+	}
+	step(w, "entry", t0, "%d entry proofs on trip-secret commitments", o.vehicles)
+	t0 = time.Now()
+	for i := range journeys {
+		exit(i, journeys[i])
+	}
+	results, err := d.await("exited", o.vehicles)
 	if err != nil {
 		return err
 	}
-	if err := trip2.SetEntryProof(proof2); err != nil {
+	for _, r := range results {
+		if r.body[0] != accepted {
+			return fmt.Errorf("%s's honest exit: %s", r.from, r.body[1:])
+		}
+	}
+	step(w, "exit", t0, "%d tickets signed and accepted, %d of them on the partner's road", o.vehicles, cross)
+
+	// Cheat: one vehicle uses its pass for a second trip; the plaza sends
+	// the refused ticket to the operator that sold it.
+	t0 = time.Now()
+	cheater := 3 + pick("cheater", 0, o.vehicles-3)
+	first := journeys[cheater]
+	second := journey{road: first.road, from: first.to, to: first.road.plazas[(int(first.to.id))%len(first.road.plazas)], enter: first.exit().Add(2 * time.Hour)}
+	enter(cheater, second)
+	if _, err := d.await("entered", 1); err != nil {
 		return err
 	}
-	second, err := cheater.pass.Ticket(trip2, plazas[to2].ID())
+	exit(cheater, second)
+	if code, why, err := outcome(); err != nil {
+		return err
+	} else if code != revealed {
+		return fmt.Errorf("double use: got %q, want revealed", why)
+	}
+	rv, err := d.await("revealed", 1)
 	if err != nil {
 		return err
 	}
-	_, err = plazas[to2].Exit(second, at2.Add(30*time.Minute))
-	var reuse *tickets.ReuseError
-	if !errors.As(err, &reuse) || reuse.Kind != trs.Revealed || !reuse.BuyerKnown || reuse.Buyer != cheater.ID() {
-		return fmt.Errorf("double use: got %v, want the key revealed and mapped to vehicle %d", err, cheater.ID())
+	buyer, _ := readU64(rv[0].body)
+	if buyer != uint64(1001+cheater) {
+		return fmt.Errorf("double use mapped to vehicle %d, want %d", buyer, 1001+cheater)
 	}
-	step(w, "reuse", t0, "pass reused: REVEALED sale %d slot %d -> buyer vehicle %d", reuse.Sale, reuse.Slot, reuse.Buyer)
+	step(w, "reuse", t0, "pass reused: REVEALED; %s names the buyer: vehicle %d", rv[0].from, buyer)
 
 	// A replay of an accepted ticket is linked.
 	t0 = time.Now()
-	replayed := vs[0]
-	_, err = plazas[replayed.to].Exit(replayed.tk, exitOf(replayed).Add(time.Minute))
-	if !errors.As(err, &reuse) || reuse.Kind != trs.Linked {
-		return fmt.Errorf("replay: got %v, want linked", err)
+	command(0, "replay", u64(uint64(journeys[0].exit().Add(time.Minute).Unix())))
+	if code, why, err := outcome(); err != nil {
+		return err
+	} else if code != linked {
+		return fmt.Errorf("replay: got %q, want linked", why)
 	}
-	step(w, "replay", t0, "vehicle %d's ticket shown again: LINKED, refused", replayed.ID())
+	step(w, "replay", t0, "vehicle %d's ticket shown again: LINKED, refused", 1001)
 
-	// Settlement: every plaza files its usage requests; one is filed twice.
+	// Settlement: each operator settles its plazas' requests, pays them,
+	// settles again (nothing more is paid) and forwards the requests for
+	// the partner's tickets; then each settles the partner's claims.
 	t0 = time.Now()
-	reqs := make([]*tickets.UsageRequest, 0, len(vs)+1)
-	for _, v := range vs {
-		reqs = append(reqs, v.req)
+	for _, op := range dir.operators {
+		d.net.send("main", op.name, "settle", nil)
 	}
-	reqs = append(reqs, vs[3].req)
-	settleAt := dayStart.Add(23 * time.Hour)
-	s, err := provider.Settle(reqs, settleAt)
+	settled, err := d.await("settled", len(dir.operators))
 	if err != nil {
 		return err
 	}
-	counts := map[tickets.Outcome]int{}
-	for _, r := range s.Results {
-		counts[r.Outcome]++
-	}
-	if counts[tickets.Paid] != len(vs) || counts[tickets.AlreadySettled] != 1 {
-		return fmt.Errorf("settlement outcomes %v, want %d paid and 1 already settled", counts, len(vs))
-	}
-	step(w, "settle", t0, "%d requests: %d paid, %d filed twice (not paid again)", len(reqs), counts[tickets.Paid], counts[tickets.AlreadySettled])
-
-	t0 = time.Now()
-	again, err := provider.Settle(reqs, settleAt.Add(time.Minute))
-	if err != nil {
-		return err
-	}
-	for _, r := range again.Results {
-		if r.Outcome != tickets.AlreadySettled {
-			return fmt.Errorf("second settlement of the same requests: %v", r.Outcome)
+	paidTotal, statements := 0, 0
+	for _, s := range settled {
+		parts := unlist(s.body)
+		n, _ := readU64(parts[0])
+		paid, _ := readU64(parts[1])
+		fwd, _ := readU64(parts[2])
+		again, _ := readU64(parts[3])
+		sts, _ := readU64(parts[4])
+		statements += int(sts)
+		if paid != n || again != n {
+			return fmt.Errorf("operator %s: %d requests, %d paid, %d already paid when filed again", s.from, n, paid, again)
 		}
+		paidTotal += int(paid)
+		fmt.Fprintf(w, "  settle    operator %s: %d requests paid once (filed twice), %d forwarded to the partner\n", s.from, paid, fwd)
 	}
-	step(w, "resettle", t0, "same %d again: all already settled, %d statements", len(reqs), len(again.Statements))
+	if paidTotal != o.vehicles {
+		return fmt.Errorf("%d requests paid, want %d", paidTotal, o.vehicles)
+	}
+	payouts, err := d.await("payout", statements)
+	if err != nil {
+		return err
+	}
+	step(w, "settle", t0, "%d usage requests paid, %d plaza statements checked by their plazas", paidTotal, len(payouts))
+	slices.SortFunc(payouts, func(a, b message) int { return strings.Compare(a.from, b.from) })
+	for _, p := range payouts {
+		parts := unlist(p.body)
+		n, _ := readU64(parts[1])
+		num, _ := readU64(parts[3])
+		pl := dir.plaza(string(parts[0]))
+		fmt.Fprintf(w, "  payout    %s owes plaza %-10q %4d tickets %12s   (statement #%d, signed)\n", pl.operator.name, pl.display, n, parts[2], num)
+	}
 
-	// Payouts.
-	sum := money.Zero(krw)
-	for _, st := range s.Statements {
-		if err := st.Verify(provider.PublicKey()); err != nil {
+	t0 = time.Now()
+	for _, op := range dir.operators {
+		d.net.send("main", op.name, "settle-claims", nil)
+	}
+	claims, err := d.await("claim-statement", len(dir.operators))
+	if err != nil {
+		return err
+	}
+	slices.SortFunc(claims, func(a, b message) int { return strings.Compare(a.from, b.from) })
+	interop := 0
+	for _, c := range claims {
+		parts := unlist(c.body)
+		if len(parts[0]) == 0 {
+			continue
+		}
+		st, _ := toll.ParseStatement(parts[0])
+		interop++
+		fmt.Fprintf(w, "  interop   %s owes %s %s for %d tickets of %s used on %s's road (statement checked by %s)\n",
+			dir.operatorByKey(st.Debtor()).name, c.from, parts[1], st.Len(), dir.operatorByKey(st.Debtor()).name, c.from, c.from)
+	}
+	if interop != len(dir.operators) {
+		return fmt.Errorf("%d inter-operator statements, want %d", interop, len(dir.operators))
+	}
+	step(w, "claims", t0, "each operator settled the partner's claims item by item from public records")
+
+	// Rebuild each operator from its ledger.
+	t0 = time.Now()
+	for _, op := range dir.operators {
+		d.net.send("main", op.name, "rebuild", nil)
+	}
+	if _, err := d.await("rebuilt", len(dir.operators)); err != nil {
+		return err
+	}
+	step(w, "ledger", t0, "operators rebuilt from their ledgers, every record verified: state equal")
+
+	// Stop every role.
+	for name := range boxes {
+		d.net.send("main", name, "stop", nil)
+	}
+	if _, err := d.await("stopped", roles); err != nil {
+		return err
+	}
+	if o.ledgerDir != "" {
+		t0 = time.Now()
+		n, err := reopen(o.ledgerDir, dir, keys, configs, d)
+		if err != nil {
 			return err
 		}
-		if bal := provider.Balance(st.Plaza); bal != st.Amount {
-			return fmt.Errorf("plaza %d balance %v, statement %v", st.Plaza, bal, st.Amount)
-		}
-		if sum, err = sum.Add(st.Amount); err != nil {
-			return err
-		}
-		reg, _ := provider.Plaza(st.Plaza)
-		fmt.Fprintf(w, "  payout    plaza %d %-10q %4d tickets %14v   (statement #%d, signed)\n",
-			st.Plaza, reg.Name, len(st.Requests), st.Amount, st.Number)
+		step(w, "files", t0, "%d ledger files reopened; operators and plazas rebuilt from them", n)
 	}
-	fmt.Fprintf(w, "  payouts   total %v for %d trips; tickets sold for %v\n", sum, len(vs), mustMul(price, int64(len(vs))))
-
-	// Ledger: every state change, chained; rebuild the provider from it.
-	t0 = time.Now()
-	stats := provider.Stats()
-	rebuilt, err := tickets.OpenProvider(providerKey, authority.PublicKey(), l, cfg)
-	if err != nil {
-		return err
-	}
-	if got := rebuilt.Stats(); !reflect.DeepEqual(got, stats) {
-		return fmt.Errorf("provider rebuilt from the ledger differs:\n got %+v\nwant %+v", got, stats)
-	}
-	head := l.Head()
-	step(w, "ledger", t0, "%d entries, head %x.., rebuilt provider: state equal", l.Len(), head[:6])
-	rv := provider.Reveals()
-	if len(rv) != 1 || rv[0].Buyer != cheater.ID() {
-		return fmt.Errorf("reveals: %d", len(rv))
-	}
-	fmt.Fprintf(w, "  reveals   %d: sale %d, key slot %d, buyer vehicle %d, caught at %s (plaza %d)\n",
-		len(rv), rv[0].Sale, rv[0].Slot, rv[0].Buyer, rv[0].Stage, rv[0].Plaza)
-	fmt.Fprintf(w, "ok: %d honest trips paid once, double use revealed, forged entry rejected (%.0f ms in all)\n",
-		len(vs), float64(time.Since(total).Microseconds())/1000)
+	fmt.Fprintf(w, "ok: %d trips paid once, double use revealed, forged entry rejected, replay linked, %d inter-operator statements (%.0f ms in all)\n",
+		o.vehicles, interop, float64(time.Since(total).Microseconds())/1000)
 	return nil
 }
 
-func abs(x int) int {
-	if x < 0 {
-		return -x
+// reopen closes every ledger file and rebuilds each operator and plaza
+// from its file, as a restarted process would.
+func reopen(path string, dir *directory, keys map[string]*ecdsa.PrivateKey, configs map[string]toll.Config, d *driver) (int, error) {
+	for _, f := range d.files {
+		if err := f.Close(); err != nil && !errors.Is(err, ledger.ErrClosed) {
+			return 0, err
+		}
 	}
-	return x
-}
-
-func mustMul(a money.Amount, n int64) money.Amount {
-	p, err := a.Mul(n)
+	d.files = nil
+	open := func(name string) (ledger.Ledger, error) {
+		f, err := ledger.OpenFile(filepath.Join(path, name+".ledger"))
+		if err == nil {
+			d.files = append(d.files, f)
+		}
+		return f, err
+	}
+	shared, err := open("shared")
 	if err != nil {
-		panic(err)
+		return 0, err
 	}
-	return p
+	spent, err := tickets.OpenSpentStore(ctx, shared)
+	if err != nil {
+		return 0, err
+	}
+	used, err := tickets.OpenUsedSet(ctx, shared)
+	if err != nil {
+		return 0, err
+	}
+	n := 1
+	for _, op := range dir.operators {
+		l, err := open(op.name)
+		if err != nil {
+			return 0, err
+		}
+		rebuilt, err := toll.OpenOperator(ctx, keys[op.name], configs[op.name], toll.Stores{Ledger: l, Spent: spent})
+		if err != nil {
+			return 0, fmt.Errorf("operator %s from its file: %w", op.name, err)
+		}
+		if len(rebuilt.Statements()) == 0 {
+			return 0, fmt.Errorf("operator %s from its file has no statements", op.name)
+		}
+		n++
+		for _, p := range op.plazas {
+			l, err := open(p.name)
+			if err != nil {
+				return 0, err
+			}
+			if _, err := toll.OpenPlaza(ctx, keys[p.name], p.id, op.key, []*ecdsa.PublicKey{dir.partnerOf(op).key}, toll.Stores{Ledger: l, Spent: spent, Used: used}); err != nil {
+				return 0, fmt.Errorf("plaza %s from its file: %w", p.name, err)
+			}
+			n++
+		}
+	}
+	if entries, err := os.ReadDir(path); err != nil || len(entries) != n+1 {
+		return 0, fmt.Errorf("%d files in %s, want %d", len(entries), path, n+1)
+	}
+	return n + 1, nil
 }

@@ -2,33 +2,44 @@ package main
 
 import (
 	"bytes"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 )
 
-// TestSimulate runs the example's day with small rings, in memory and on a
-// file ledger; simulate itself fails on any unexpected outcome.
+// TestSimulate runs the example's day with small rings, in memory and on
+// file ledgers; simulate itself fails on any unexpected outcome.
 func TestSimulate(t *testing.T) {
-	for _, path := range []string{"", filepath.Join(t.TempDir(), "toll.ledger")} {
+	for _, dir := range []string{"", filepath.Join(t.TempDir(), "ledgers")} {
 		var out bytes.Buffer
-		if err := simulate(&out, options{vehicles: 16, ringSize: 8, ledgerPath: path}); err != nil {
-			t.Fatalf("ledger %q: %v\n%s", path, err, out.String())
+		if err := simulate(&out, options{vehicles: 16, ringSize: 8, ledgerDir: dir}); err != nil {
+			t.Fatalf("ledgers %q: %v\n%s", dir, err, out.String())
 		}
-		for _, want := range []string{"REVEALED", "REJECTED bad proof", "LINKED", "state equal", "ok:"} {
-			if !strings.Contains(out.String(), want) {
-				t.Errorf("output lacks %q:\n%s", want, out.String())
+		want := []string{"REJECTED bad proof", "REVEALED", "names the buyer", "LINKED", "payout", "interop", "state equal", "ok:"}
+		if dir != "" {
+			want = append(want, "ledger files reopened")
+		}
+		for _, s := range want {
+			if !strings.Contains(out.String(), s) {
+				t.Errorf("output lacks %q:\n%s", s, out.String())
 			}
 		}
 	}
 }
 
-func TestSimulateRefusesExistingLedger(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "toll.ledger")
-	if err := simulate(new(bytes.Buffer), options{vehicles: 16, ringSize: 8, ledgerPath: path}); err != nil {
+func TestSimulateRefusesExistingLedgers(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "ledgers")
+	if err := simulate(new(bytes.Buffer), options{vehicles: 16, ringSize: 8, ledgerDir: dir}); err != nil {
 		t.Fatal(err)
 	}
-	if err := simulate(new(bytes.Buffer), options{vehicles: 16, ringSize: 8, ledgerPath: path}); err == nil {
-		t.Error("simulation reused an existing ledger file")
+	if entries, _ := os.ReadDir(dir); len(entries) == 0 {
+		t.Fatal("no ledger files written")
+	}
+	if err := simulate(new(bytes.Buffer), options{vehicles: 16, ringSize: 8, ledgerDir: dir}); err == nil {
+		t.Error("simulation reused existing ledgers")
+	}
+	if err := simulate(new(bytes.Buffer), options{vehicles: 12, ringSize: 8}); err == nil {
+		t.Error("a number of vehicles that is not a multiple of the ring accepted")
 	}
 }

@@ -11,7 +11,8 @@ import (
 // no meaning; each package that appends records owns a range of kinds, so
 // that packages can share one ledger and skip each other's records:
 //
-//	0x0100–0x01ff  package tickets (toll: plazas, fares, sales, spent tickets, settlement)
+//	0x0100–0x01ff  package tickets (purchases, sales, spent tickets, used identifiers)
+//	0x0200–0x02ff  package tickets/toll (registrations, plazas, fares, settlements)
 //	0x0b00–0x0bff  package tickets/billing (registrations, usage, invoices, receipts)
 type Kind uint16
 

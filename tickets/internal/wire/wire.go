@@ -144,6 +144,28 @@ func NewReader(b []byte, kind uint16, what string, sentinel error) *Reader {
 	return r
 }
 
+// NewSignedReader starts parsing b = body || sig as a signed record of the
+// given kind (see [NewReader]) and returns a copy of the [SignatureSize]
+// signature bytes, which it does not check. The reader reads the body.
+func NewSignedReader(b []byte, kind uint16, what string, sentinel error) (*Reader, []byte) {
+	if len(b) < HeaderSize+SignatureSize {
+		r := NewReader(nil, kind, what, sentinel)
+		return r, nil
+	}
+	n := len(b) - SignatureSize
+	return NewReader(b[:n], kind, what, sentinel), append([]byte(nil), b[n:]...)
+}
+
+// KindOf returns the kind named by the header of the record encoded in b,
+// so that a receiver of bytes can hand them to the right parser. It checks
+// only the version and the length of the header.
+func KindOf(b []byte) (uint16, bool) {
+	if len(b) < HeaderSize || b[0] != Version {
+		return 0, false
+	}
+	return binary.BigEndian.Uint16(b[1:HeaderSize]), true
+}
+
 // Fail records that field is invalid, unless an earlier failure is
 // recorded.
 func (r *Reader) Fail(field, why string) {

@@ -217,3 +217,32 @@ func FuzzReader(f *testing.F) {
 		}
 	})
 }
+
+func TestKindOf(t *testing.T) {
+	enc, err := testSample(t).encode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if k, ok := KindOf(enc); !ok || k != testKind {
+		t.Errorf("KindOf = %#x, %v", k, ok)
+	}
+	for _, b := range [][]byte{nil, enc[:2], append([]byte{2}, enc[1:]...)} {
+		if _, ok := KindOf(b); ok {
+			t.Errorf("KindOf(%x) accepted", b)
+		}
+	}
+}
+
+func TestSignedReader(t *testing.T) {
+	k, _ := ecdsa.GenerateKey()
+	body, _ := testSample(t).encode()
+	signed, _ := Sign(k, "ringtrace/test/v1", body)
+	r, sig := NewSignedReader(signed, testKind, "sample", errTest)
+	if !bytes.Equal(sig, signed[len(body):]) || r.U64("n") != 7 || r.Err() != nil {
+		t.Fatalf("signed reader: %x %v", sig, r.Err())
+	}
+	r, sig = NewSignedReader(signed[:HeaderSize+SignatureSize-1], testKind, "sample", errTest)
+	if sig != nil || !errors.Is(r.Done(), errTest) {
+		t.Errorf("short record: %x %v", sig, r.Done())
+	}
+}

@@ -1,0 +1,235 @@
+package tickets
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/ringtrace/ringtrace/ecdsa"
+	"github.com/ringtrace/ringtrace/tickets/internal/wire"
+	"github.com/ringtrace/ringtrace/tickets/ledger"
+	"github.com/ringtrace/ringtrace/trs"
+)
+
+// Policy is how an issuer forms sales.
+type Policy struct {
+	// RingSize is the number of purchases of one class that make a sale:
+	// the anonymity set of each of its tickets.
+	RingSize int
+	// MinRingSize is the smallest sale [Issuer.Flush] makes of a class
+	// whose ring has not filled; 0 means RingSize (Flush never sells a
+	// smaller ring).
+	MinRingSize int
+	// Validity is how long a sale's tickets can be used, from the sale.
+	Validity time.Duration
+}
+
+func (p Policy) check() error {
+	switch {
+	case p.RingSize < 1 || p.RingSize > trs.MaxRingSize:
+		return fmt.Errorf("tickets: ring size %d outside 1..%d", p.RingSize, trs.MaxRingSize)
+	case p.MinRingSize < 0 || p.MinRingSize > p.RingSize:
+		return fmt.Errorf("tickets: minimum ring size %d outside 0..%d", p.MinRingSize, p.RingSize)
+	case p.Validity < time.Second:
+		return errors.New("tickets: sale validity must be at least a second")
+	}
+	return nil
+}
+
+// Issuer sells tickets: it records purchases privately, groups the waiting
+// purchases of each class into rings and signs the sales. Its state is on
+// a ledger and rebuilt from it by [OpenIssuer]. It is safe for concurrent
+// use; purchases are serialised.
+type Issuer struct {
+	key    *ecdsa.PrivateKey
+	l      ledger.Ledger
+	policy Policy
+
+	mu      sync.Mutex
+	next    uint64
+	buyers  map[[trs.PublicKeySize]byte][]byte // private purchase records
+	waiting map[Class][]*trs.PublicKey         // purchase order
+}
+
+// OpenIssuer returns the issuer that signs with key under policy and keeps
+// its state in l, replaying what l holds: every purchase record and sale
+// of this issuer is verified against key, and a record that does not
+// verify makes OpenIssuer fail. Sales of other issuers (a redeemer's, on a
+// shared ledger) and other packages' entries are skipped.
+func OpenIssuer(ctx context.Context, key *ecdsa.PrivateKey, l ledger.Ledger, p Policy) (*Issuer, error) {
+	if ctx == nil {
+		return nil, errNilContext
+	}
+	if key == nil || l == nil {
+		return nil, errors.New("tickets: issuer needs a key and a ledger")
+	}
+	if err := p.check(); err != nil {
+		return nil, err
+	}
+	is := &Issuer{key: key, l: l, policy: p, buyers: make(map[[trs.PublicKeySize]byte][]byte), waiting: make(map[Class][]*trs.PublicKey)}
+	err := l.Scan(ctx, 0, func(e ledger.Entry) error {
+		if err := is.replay(e); err != nil {
+			return fmt.Errorf("tickets: issuer: ledger entry %d: %w", e.Seq, err)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return is, nil
+}
+
+func (is *Issuer) replay(e ledger.Entry) error {
+	switch e.Kind {
+	case kindPurchase:
+		p, err := parsePurchase(e.Payload, is.key.Public())
+		if err != nil {
+			return err
+		}
+		is.addPurchase(p)
+	case kindSale:
+		s, err := ParseSale(e.Payload)
+		if err != nil {
+			return err
+		}
+		if !s.issuer.Equal(is.key.Public()) {
+			return nil // a received sale, kept by a redeemer on the same ledger
+		}
+		if err := s.Verify(s.issuer); err != nil {
+			return err
+		}
+		is.addSale(s)
+	case kindSpent, kindUsed:
+	default:
+		if ownKind(uint16(e.Kind)) {
+			return fmt.Errorf("%w: unknown kind %#04x", ErrMalformed, uint16(e.Kind))
+		}
+	}
+	return nil
+}
+
+// Purchase records that buyer bought a ticket of class c with the one-time
+// key. buyer is the application's private record of who bought (at most
+// 16 MiB); the issuer keeps it, signed, and gives it back from
+// [Issuer.Buyer] if the key is ever revealed. The application must have
+// authenticated the buyer. When RingSize purchases of c are waiting,
+// Purchase signs and records their sale and returns it; otherwise it
+// returns nil. A key is sold once.
+func (is *Issuer) Purchase(ctx context.Context, c Class, key *trs.PublicKey, buyer []byte, now time.Time) (*Sale, error) {
+	if ctx == nil {
+		return nil, errNilContext
+	}
+	if err := c.check(); err != nil {
+		return nil, err
+	}
+	if key == nil {
+		return nil, errors.New("tickets: nil ticket key")
+	}
+	at, err := wire.Seconds(now)
+	if err != nil {
+		return nil, fmt.Errorf("tickets: purchase time: %w", err)
+	}
+	p := &purchase{class: c, key: key, buyer: buyer, time: at}
+	rec, err := p.sign(is.key)
+	if err != nil {
+		return nil, err
+	}
+	is.mu.Lock()
+	defer is.mu.Unlock()
+	if _, dup := is.buyers[keyBytes(key)]; dup {
+		return nil, errors.New("tickets: ticket key already sold")
+	}
+	if _, err := is.l.Append(ctx, kindPurchase, rec); err != nil {
+		return nil, fmt.Errorf("tickets: recording purchase: %w", err)
+	}
+	is.addPurchase(p)
+	if w := is.waiting[c]; len(w) >= is.policy.RingSize {
+		return is.sell(ctx, c, w[:is.policy.RingSize], at)
+	}
+	return nil, nil
+}
+
+// Flush sells every waiting purchase of class c as one sale, smaller than
+// RingSize, and returns it, if at least MinRingSize are waiting (see the
+// package documentation on why a ring must not be too small); otherwise
+// it sells nothing and returns an error.
+func (is *Issuer) Flush(ctx context.Context, c Class, now time.Time) (*Sale, error) {
+	if ctx == nil {
+		return nil, errNilContext
+	}
+	at, err := wire.Seconds(now)
+	if err != nil {
+		return nil, fmt.Errorf("tickets: sale time: %w", err)
+	}
+	is.mu.Lock()
+	defer is.mu.Unlock()
+	w := is.waiting[c]
+	min := is.policy.MinRingSize
+	if min == 0 {
+		min = is.policy.RingSize
+	}
+	if len(w) == 0 || len(w) < min {
+		return nil, fmt.Errorf("tickets: %d purchases of %q waiting, fewer than the minimum ring of %d", len(w), c.Label, min)
+	}
+	return is.sell(ctx, c, w, at)
+}
+
+// sell signs and records the sale of keys. The caller holds is.mu.
+func (is *Issuer) sell(ctx context.Context, c Class, keys []*trs.PublicKey, at time.Time) (*Sale, error) {
+	ring, err := trs.NewRing(keys)
+	if err != nil {
+		return nil, err
+	}
+	s, err := newSale(is.key.Public(), is.next, c, at, at.Add(is.policy.Validity), ring)
+	if err != nil {
+		return nil, err
+	}
+	body, err := s.body()
+	if err != nil {
+		return nil, err
+	}
+	signed, err := wire.Sign(is.key, contextSale, body)
+	if err != nil {
+		return nil, err
+	}
+	s.sig = signed[len(body):]
+	if _, err := is.l.Append(ctx, kindSale, signed); err != nil {
+		return nil, fmt.Errorf("tickets: recording sale: %w", err)
+	}
+	is.addSale(s)
+	return s, nil
+}
+
+func (is *Issuer) addPurchase(p *purchase) {
+	is.buyers[keyBytes(p.key)] = p.buyer
+	is.waiting[p.class] = append(is.waiting[p.class], p.key)
+}
+
+// addSale takes the sale's keys off its class's waiting list.
+func (is *Issuer) addSale(s *Sale) {
+	is.next = max(is.next, s.number+1)
+	w := slices.DeleteFunc(is.waiting[s.class], func(k *trs.PublicKey) bool {
+		_, in := s.ring.IndexOf(k)
+		return in
+	})
+	if len(w) == 0 {
+		delete(is.waiting, s.class)
+	} else {
+		is.waiting[s.class] = w
+	}
+}
+
+// Buyer returns the private purchase record of the one-time key k (the
+// buyer argument of its [Issuer.Purchase]).
+func (is *Issuer) Buyer(k *trs.PublicKey) ([]byte, bool) {
+	if k == nil {
+		return nil, false
+	}
+	is.mu.Lock()
+	defer is.mu.Unlock()
+	b, ok := is.buyers[keyBytes(k)]
+	return slices.Clone(b), ok
+}

@@ -1,0 +1,90 @@
+package toll
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/ringtrace/ringtrace/ecdsa"
+	"github.com/ringtrace/ringtrace/tickets/internal/wire"
+	"github.com/ringtrace/ringtrace/tickets/ledger"
+)
+
+// Authority is the registration authority: it certifies which ECDSA key
+// speaks for which vehicle, once per vehicle ID. Its registrations are on
+// its ledger. It is safe for concurrent use.
+type Authority struct {
+	key *ecdsa.PrivateKey
+	l   ledger.Ledger
+
+	mu       sync.Mutex
+	vehicles map[VehicleID]bool
+}
+
+// OpenAuthority returns the authority that signs with key and keeps its
+// registrations in l, replaying those l holds, each verified against key.
+func OpenAuthority(ctx context.Context, key *ecdsa.PrivateKey, l ledger.Ledger) (*Authority, error) {
+	if ctx == nil {
+		return nil, errNilContext
+	}
+	if key == nil || l == nil {
+		return nil, errors.New("toll: authority needs a key and a ledger")
+	}
+	a := &Authority{key: key, l: l, vehicles: make(map[VehicleID]bool)}
+	err := l.Scan(ctx, 0, func(e ledger.Entry) error {
+		switch {
+		case e.Kind == kindRegistration:
+			r, err := parseRegistration(e.Payload)
+			if err == nil {
+				err = r.verify(key.Public())
+			}
+			if err != nil {
+				return fmt.Errorf("toll: authority: ledger entry %d: %w", e.Seq, err)
+			}
+			a.vehicles[r.vehicle] = true
+		case ownKind(uint16(e.Kind)) && e.Kind > kindSettlement:
+			return fmt.Errorf("toll: authority: ledger entry %d has unknown kind %#04x", e.Seq, uint16(e.Kind))
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// Register certifies that vehicle id is the holder of key, and returns the
+// registration record for the vehicle. An ID is registered once.
+func (a *Authority) Register(ctx context.Context, id VehicleID, key *ecdsa.PublicKey, now time.Time) ([]byte, error) {
+	if ctx == nil {
+		return nil, errNilContext
+	}
+	issued, err := wire.Seconds(now)
+	if err != nil {
+		return nil, fmt.Errorf("toll: registration time: %w", err)
+	}
+	if key == nil {
+		return nil, errors.New("toll: nil vehicle key")
+	}
+	r := &registration{vehicle: id, key: key, issued: issued}
+	body, err := r.body()
+	if err != nil {
+		return nil, err
+	}
+	if r.sig, err = signRecord(a.key, contextRegistration, body); err != nil {
+		return nil, err
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.vehicles[id] {
+		return nil, fmt.Errorf("toll: vehicle %d is already registered", id)
+	}
+	b := r.bytes()
+	if _, err := a.l.Append(ctx, kindRegistration, b); err != nil {
+		return nil, fmt.Errorf("toll: recording registration: %w", err)
+	}
+	a.vehicles[id] = true
+	return b, nil
+}
