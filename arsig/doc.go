@@ -48,8 +48,26 @@
 // coefficients that depend on it is the constant-time one.
 // [OpenerKey.Open] is constant time in the opener key. Verify, VerifyBatch,
 // VerifyOpening and the search of the decrypted key in the ring handle
-// public data and are variable time. A dudect-style timing test checks the
-// first two claims: go test -tags ctcheck -run CT -v ./arsig/.
+// public data and are variable time.
+//
+// Two checks back the first two claims. Under valgrind memcheck
+// (ct_valgrind_test.go), the member's private key and its public key (hence
+// the position), and for Open the opener key, are marked as undefined
+// memory, and memcheck reports any branch, memory index or system call that
+// depends on them, through Sign at every position of several rings and
+// bases and through Open; the published values (ciphertext, commitments,
+// responses, the decrypted signer key, the opening's proof) are declassified
+// where they are computed. From the repository root:
+//
+//	GODEBUG=asyncpreemptoff=1 go test -tags valgrind -ldflags='-s=false -w=false -compressdwarf=false' -exec 'valgrind -q --leak-check=no --error-exitcode=1 --suppressions=../trs/testdata/valgrind.supp' -run TestValgrind ./arsig/
+//
+// It uses the suppressions of package trs (two branches in
+// filippo.io/edwards25519 whose outcome is the same for every valid
+// secret) and no others; ARSIG_VALGRIND_CONTROL=1 adds deliberate leaks
+// that it must report. A dudect-style timing test compares the running
+// times of two classes of secrets:
+//
+//	go test -tags ctcheck -run CT -v ./arsig/
 //
 // # Encodings
 //
