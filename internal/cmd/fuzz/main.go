@@ -22,6 +22,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -37,7 +38,7 @@ var (
 	want         = flag.Int64("want", 10000, "report (and exit 1 for) targets below this many executions")
 )
 
-type target struct{ pkg, name string }
+type target struct{ pkg, dir, name string }
 
 type result struct {
 	target
@@ -115,13 +116,24 @@ func main() {
 
 // discover lists the fuzz targets of the packages matching patterns.
 func discover(patterns []string) ([]target, error) {
-	args := append([]string{"list", "-f", "{{if or .TestGoFiles .XTestGoFiles}}{{.ImportPath}}{{end}}"}, patterns...)
+	args := append([]string{"list", "-f", "{{if or .TestGoFiles .XTestGoFiles}}{{.ImportPath}} {{.Dir}}{{end}}"}, patterns...)
 	out, err := exec.Command("go", args...).Output()
 	if err != nil {
 		return nil, fmt.Errorf("go list: %w", err)
 	}
+	wd, err := os.Getwd()
+	if err != nil {
+		return nil, err
+	}
 	var targets []target
-	for _, pkg := range strings.Fields(string(out)) {
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		pkg, dir, ok := strings.Cut(line, " ")
+		if !ok {
+			continue
+		}
+		if rel, err := filepath.Rel(wd, dir); err == nil {
+			dir = rel
+		}
 		cmd := exec.Command("go", "test", "-list", "^Fuzz", pkg)
 		cmd.Stderr = os.Stderr
 		list, err := cmd.Output()
@@ -131,7 +143,7 @@ func discover(patterns []string) ([]target, error) {
 		sc := bufio.NewScanner(bytes.NewReader(list))
 		for sc.Scan() {
 			if name := strings.TrimSpace(sc.Text()); fuzzName.MatchString(name) {
-				targets = append(targets, target{pkg, name})
+				targets = append(targets, target{pkg, dir, name})
 			}
 		}
 	}
@@ -149,14 +161,24 @@ func run(t target) result {
 	start := time.Now()
 	out, err := exec.Command("go", args...).CombinedOutput()
 	r := result{target: t, elapsed: time.Since(start), output: out, failed: err != nil}
-	for _, m := range execsLine.FindAllSubmatch(out, -1) {
-		r.fuzzed, _ = time.ParseDuration(string(m[1]))
-		r.execs, _ = strconv.ParseInt(string(m[2]), 10, 64)
-	}
-	for _, m := range crasherLine.FindAllSubmatch(out, -1) {
-		r.crashers = append(r.crashers, string(m[1]))
+	r.execs, r.fuzzed, r.crashers = parseReport(out)
+	for i, c := range r.crashers {
+		r.crashers[i] = filepath.Join(t.dir, c)
 	}
 	return r
+}
+
+// parseReport returns the executions and fuzzing time of go test -fuzz's
+// last status line and the crashers it wrote, relative to the package.
+func parseReport(out []byte) (execs int64, fuzzed time.Duration, crashers []string) {
+	for _, m := range execsLine.FindAllSubmatch(out, -1) {
+		fuzzed, _ = time.ParseDuration(string(m[1]))
+		execs, _ = strconv.ParseInt(string(m[2]), 10, 64)
+	}
+	for _, m := range crasherLine.FindAllSubmatch(out, -1) {
+		crashers = append(crashers, string(m[1]))
+	}
+	return execs, fuzzed, crashers
 }
 
 func summary(results []result) {
