@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"fmt"
 
+	"github.com/ringtrace/ringtrace/internal/memcheck"
 	"github.com/ringtrace/ringtrace/internal/ristretto"
 	"github.com/ringtrace/ringtrace/internal/transcript"
 )
@@ -34,6 +35,8 @@ func (k *OpenerKey) open(ring *Ring, msg []byte, sig *Signature, rnd *[transcrip
 		return nil, err
 	}
 	v := k.decrypt(sig)
+	// V is the signer's key, which the opening names: public from here on.
+	memcheck.DeclassifyValues(v)
 	var enc [PublicKeySize]byte
 	copy(enc[:], v.Bytes())
 	index, ok := ring.indexOfEncoding(&enc)
@@ -65,6 +68,7 @@ func (k *OpenerKey) prove(ring *Ring, msg []byte, sig *Signature, index int, rnd
 	o := &Opening{signer: signer, index: index}
 	o.e.Set(openingChallenge(k.pub, ring, msg, sig, signer, k1.Bytes(), k2.Bytes()))
 	o.s.MultiplyAdd(&o.e, &k.dk, w)
+	memcheck.DeclassifyValues(&o.e, &o.s) // published
 	return o
 }
 

@@ -5,6 +5,7 @@ import (
 	"crypto/subtle"
 	"fmt"
 
+	"github.com/ringtrace/ringtrace/internal/memcheck"
 	"github.com/ringtrace/ringtrace/internal/oneofmany"
 	"github.com/ringtrace/ringtrace/internal/ristretto"
 	"github.com/ringtrace/ringtrace/internal/transcript"
@@ -65,6 +66,8 @@ func signWith(priv *PrivateKey, ring *Ring, opener *OpenerPublicKey, msg []byte,
 		flags[k] = subtle.ConstantTimeCompare(key.enc[:], priv.pub.enc[:])
 		member |= flags[k]
 	}
+	// Membership is known to the caller; only the position is secret.
+	memcheck.DeclassifyValues(&member)
 	if member == 0 {
 		return nil, ErrNotInRing
 	}
@@ -117,7 +120,11 @@ func signWith(priv *PrivateKey, ring *Ring, opener *OpenerPublicKey, msg []byte,
 	s.t2.ScalarBaseMult(tSk)
 	s.t2.Add(&s.t2, tmp.ScalarMult(tR, &opener.e))
 
-	// 6. The challenge over the statement and every commitment.
+	// 6. The challenge over the statement and every commitment, which are
+	// published.
+	if memcheck.Enabled {
+		memcheck.DeclassifyValues(s.elements()...)
+	}
 	s.encodeCommitments()
 	x := ch(p, ck, opener, ring, msg, s.enc[headerSize:])
 
@@ -129,6 +136,9 @@ func signWith(priv *PrivateKey, ring *Ring, opener *OpenerPublicKey, msg []byte,
 	s.z.Set(&resp.Z)
 	s.zSk.MultiplyAdd(x, &priv.sk, tSk)
 	s.zR.MultiplyAdd(x, r, tR)
+	if memcheck.Enabled {
+		memcheck.DeclassifyValues(s.scalars()...) // published
+	}
 	s.encodeResponses()
 	return s, nil
 }

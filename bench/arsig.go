@@ -16,7 +16,7 @@ func measureARS(sw sweep, p *progress) ([]arsRow, error) {
 	for _, n := range sw.ARSSizes {
 		row, err := measureARSAt(sw, n, p)
 		if err != nil {
-			return nil, fmt.Errorf("N=%d: %w", n, err)
+			return nil, fmt.Errorf("ring of %d: %w", n, err)
 		}
 		rows = append(rows, row)
 	}

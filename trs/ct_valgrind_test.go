@@ -7,8 +7,9 @@ package trs
 //
 //	GODEBUG=asyncpreemptoff=1 go test -tags valgrind -ldflags='-s=false -w=false -compressdwarf=false' -exec 'valgrind -q --error-exitcode=1 --suppressions=testdata/valgrind.supp' -run TestValgrind ./trs/
 //
-// (needs cgo, valgrind and its headers, valgrind/memcheck.h). The build tag
-// also switches on the Go runtime's valgrind support. The test marks the
+// (needs cgo, valgrind and its headers, valgrind/memcheck.h; package
+// internal/memcheck marks the memory). The build tag also switches on the
+// Go runtime's valgrind support. The test marks the
 // private key, and the public key it derives (hence the signer's position,
 // which Sign finds by comparing it with the ring), as undefined memory;
 // memcheck then reports any conditional jump, memory index or system call
@@ -27,12 +28,13 @@ import (
 	"testing"
 	"unsafe"
 
+	"github.com/ringtrace/ringtrace/internal/memcheck"
 	"github.com/ringtrace/ringtrace/internal/ristretto"
 )
 
 func classifyKey(k *PrivateKey) {
-	classify(unsafe.Pointer(&k.x), unsafe.Sizeof(k.x))
-	classify(unsafe.Pointer(k.pub), unsafe.Sizeof(*k.pub))
+	memcheck.Classify(unsafe.Pointer(&k.x), unsafe.Sizeof(k.x))
+	memcheck.Classify(unsafe.Pointer(k.pub), unsafe.Sizeof(*k.pub))
 }
 
 func declassifyKey(k *PrivateKey) {

@@ -84,6 +84,27 @@
 // [Verify], [Trace], [VerifyBatch] and the [Index] handle only public data
 // and run in variable time.
 //
+// # Cost of verification
+//
+// Every verifier takes the ring from the tag, which the verifier chose, not
+// from the request. [Verify], [Accept], [Trace], [VerifyBatch] and
+// [Index.CheckAndAdd] refuse a signature for another ring size with
+// [ErrRingMismatch] first, in constant time and before any group operation
+// (Trace checks both signatures before verifying either), and
+// [ParseSignature] refuses a length other than [SignatureSize](n) for
+// 1 ≤ n ≤ [MaxRingSize] before decoding anything. So the worst case of a
+// request against a tag of n members is one verification of a signature
+// of the right size: parsing 32 + 64n bytes (one point, 2n scalars), one
+// hash to the group, n point additions, at most 2n variable-time
+// double-scalar multiplications (BenchmarkVerify measures it against
+// BenchmarkReferenceT2 at each ring size), one batch encoding of 2n points,
+// and hashing the message twice and 64n + O(1) further bytes; the message
+// is the one input whose size the request controls. Trace costs two
+// verifications and n additions, VerifyBatch the sum of its items, and an
+// index check one verification, n fingerprints and at most one scalar
+// multiplication per stored signature that shares a fingerprint (a tag
+// holds at most n).
+//
 // # Hashes and encodings
 //
 // With lp(b) = u64be(len(b)) || b, enc the RFC 9496 encoding and encS the

@@ -72,3 +72,22 @@ func (s *Signature) Bytes() []byte {
 
 // RingSize returns the number of ring members the signature is for.
 func (s *Signature) RingSize() int { return len(s.c) }
+
+// checkShape returns an error unless tag has a ring and sig is a parsed
+// signature for a ring of its size: spec §5.1, exactly n challenges and n
+// responses. ParseSignature already guarantees len(c) == len(z), canonical
+// scalars and a canonical, non-identity A1. Every verifier calls it first:
+// it is constant time and touches no group element, so a signature for
+// another ring size, however large, costs nothing more.
+func checkShape(tag *Tag, sig *Signature) error {
+	if !tag.valid() {
+		return fmt.Errorf("%w: tag has no ring", ErrInvalidInput)
+	}
+	if sig == nil || sig.c == nil {
+		return fmt.Errorf("%w: nil signature", ErrInvalidInput)
+	}
+	if n := len(tag.ring.keys); len(sig.c) != n || len(sig.z) != n {
+		return fmt.Errorf("%w: signature is for %d keys, the tag's ring has %d", ErrRingMismatch, len(sig.c), n)
+	}
+	return nil
+}

@@ -66,6 +66,14 @@ type TraceResult struct {
 // Δ0 + j·Δ1 is the identity for at most one j unless Δ1 is.
 func Trace(tag *Tag, msg1 []byte, sig1 *Signature, msg2 []byte, sig2 *Signature) (TraceResult, error) {
 	none := TraceResult{Index: -1}
+	// Both sizes before any group operation, so that a mismatched second
+	// signature does not cost a verification of the first.
+	if err := checkShape(tag, sig1); err != nil {
+		return none, fmt.Errorf("trs: first signature: %w", err)
+	}
+	if err := checkShape(tag, sig2); err != nil {
+		return none, fmt.Errorf("trs: second signature: %w", err)
+	}
 	v1, err := verify(tag, msg1, sig1)
 	if err != nil {
 		return none, fmt.Errorf("trs: first signature: %w", err)

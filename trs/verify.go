@@ -26,19 +26,10 @@ type verified struct {
 }
 
 func verify(tag *Tag, msg []byte, sig *Signature) (*verified, error) {
-	if !tag.valid() {
-		return nil, fmt.Errorf("%w: tag has no ring", ErrInvalidInput)
-	}
-	if sig == nil || sig.c == nil {
-		return nil, fmt.Errorf("%w: nil signature", ErrInvalidInput)
+	if err := checkShape(tag, sig); err != nil {
+		return nil, err
 	}
 	n := len(tag.ring.keys)
-	// Spec §5.1: exactly n challenges and n responses. ParseSignature
-	// already guarantees len(c) == len(z), canonical scalars and a
-	// canonical, non-identity A1.
-	if len(sig.c) != n || len(sig.z) != n {
-		return nil, fmt.Errorf("%w: signature is for %d keys, the tag's ring has %d", ErrRingMismatch, len(sig.c), n)
-	}
 
 	v := &verified{}
 	v.a0.Set(tag.a0(msg))

@@ -69,8 +69,12 @@ func NewProver(p Params, ck *CommitKey, flags []int, nonces NonceSource) (*Prove
 			kk /= n
 		}
 	}
+	// Each bit becomes a scalar through a constant-time select: SetUint64
+	// goes through SetCanonicalBytes, which branches on its input's range.
+	var zero, one ristretto.Scalar
+	one.SetUint64(1)
 	for i, b := range bits {
-		pr.sigma[i].SetUint64(uint64(b))
+		pr.sigma[i].Select(&one, &zero, b)
 	}
 
 	// 2. a_{j,i} random for i ≥ 1, a_{j,0} = −Σ_{i≥1} a_{j,i}.
@@ -93,8 +97,7 @@ func NewProver(p Params, ck *CommitKey, flags []int, nonces NonceSource) (*Prove
 	// D = Com(−a∘a; r_D).
 	c := make([]ristretto.Scalar, n*m)
 	d := make([]ristretto.Scalar, n*m)
-	var one, two, tmp ristretto.Scalar
-	one.SetUint64(1)
+	var two, tmp ristretto.Scalar
 	two.SetUint64(2)
 	for i := range c {
 		tmp.Multiply(&two, &pr.sigma[i])

@@ -20,7 +20,7 @@ var circl = group.Ristretto255
 
 func toGtankElement(t testing.TB, e *Element) *gtank.Element {
 	t.Helper()
-	g, err := gtank.NewElement().SetCanonicalBytes(e.Bytes())
+	g, err := gtank.NewIdentityElement().SetCanonicalBytes(e.Bytes())
 	if err != nil {
 		t.Fatalf("gtank rejected %x: %v", e.Bytes(), err)
 	}
@@ -101,7 +101,7 @@ func TestDifferentialScalarEncoding(t *testing.T) {
 func decodeAll(t testing.TB, in []byte) bool {
 	t.Helper()
 	ours, errOurs := NewGeneratorElement().SetCanonicalBytes(in)
-	g, errGtank := gtank.NewElement().SetCanonicalBytes(in)
+	g, errGtank := gtank.NewIdentityElement().SetCanonicalBytes(in)
 	c := circl.NewElement()
 	errCircl := c.UnmarshalBinary(in)
 	if (errOurs == nil) != (errGtank == nil) || (errOurs == nil) != (errCircl == nil) {
@@ -174,7 +174,7 @@ func TestDifferentialUniformBytes(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		g, err := gtank.NewElement().SetUniformBytes(in)
+		g, err := gtank.NewIdentityElement().SetUniformBytes(in)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -195,11 +195,11 @@ func TestDifferentialGroupOperations(t *testing.T) {
 		gP, gQ := toGtankElement(t, P), toGtankElement(t, Q)
 		cP, cQ := toCirclElement(t, P), toCirclElement(t, Q)
 
-		checkSame(t, "P + Q", new(Element).Add(P, Q), gtank.NewElement().Add(gP, gQ), circl.NewElement().Add(cP, cQ))
-		checkSame(t, "P − Q", new(Element).Subtract(P, Q), gtank.NewElement().Subtract(gP, gQ),
+		checkSame(t, "P + Q", new(Element).Add(P, Q), gtank.NewIdentityElement().Add(gP, gQ), circl.NewElement().Add(cP, cQ))
+		checkSame(t, "P − Q", new(Element).Subtract(P, Q), gtank.NewIdentityElement().Subtract(gP, gQ),
 			circl.NewElement().Add(cP, circl.NewElement().Neg(cQ)))
-		checkSame(t, "−P", new(Element).Negate(P), gtank.NewElement().Negate(gP), circl.NewElement().Neg(cP))
-		checkSame(t, "P + P", new(Element).Add(P, P), gtank.NewElement().Add(gP, gP), circl.NewElement().Dbl(cP))
+		checkSame(t, "−P", new(Element).Negate(P), gtank.NewIdentityElement().Negate(gP), circl.NewElement().Neg(cP))
+		checkSame(t, "P + P", new(Element).Add(P, P), gtank.NewIdentityElement().Add(gP, gP), circl.NewElement().Dbl(cP))
 
 		sameEncoding := bytes.Equal(P.Bytes(), Q.Bytes())
 		if (P.Equal(Q) == 1) != sameEncoding || (P.Equal(Q) == 1) != cP.IsEqual(cQ) || P.Equal(Q) != gP.Equal(gQ) {
@@ -238,8 +238,8 @@ func TestDifferentialScalarMult(t *testing.T) {
 		k, P := randomScalar(rng), randomElement(rng)
 		gk, ck := toGtankScalar(t, k), toCirclScalar(t, k)
 		gP, cP := toGtankElement(t, P), toCirclElement(t, P)
-		checkSame(t, "k·P", new(Element).ScalarMult(k, P), gtank.NewElement().ScalarMult(gk, gP), circl.NewElement().Mul(cP, ck))
-		checkSame(t, "k·g", new(Element).ScalarBaseMult(k), gtank.NewElement().ScalarBaseMult(gk), circl.NewElement().MulGen(ck))
+		checkSame(t, "k·P", new(Element).ScalarMult(k, P), gtank.NewIdentityElement().ScalarMult(gk, gP), circl.NewElement().Mul(cP, ck))
+		checkSame(t, "k·g", new(Element).ScalarBaseMult(k), gtank.NewIdentityElement().ScalarBaseMult(gk), circl.NewElement().MulGen(ck))
 	}
 }
 
@@ -248,7 +248,7 @@ func TestDifferentialDoubleScalarBaseMult(t *testing.T) {
 	for range rounds(2000) {
 		a, b, A := randomScalar(rng), randomScalar(rng), randomElement(rng)
 		ours := new(Element).VarTimeDoubleScalarBaseMult(a, A, b)
-		g := gtank.NewElement().VarTimeDoubleScalarBaseMult(toGtankScalar(t, a), toGtankElement(t, A), toGtankScalar(t, b))
+		g := gtank.NewIdentityElement().VarTimeDoubleScalarBaseMult(toGtankScalar(t, a), toGtankElement(t, A), toGtankScalar(t, b))
 		c := circl.NewElement().Add(circl.NewElement().Mul(toCirclElement(t, A), toCirclScalar(t, a)),
 			circl.NewElement().MulGen(toCirclScalar(t, b)))
 		checkSame(t, "a·A + b·g", ours, g, c)
@@ -276,7 +276,7 @@ func TestDifferentialMultiScalarMult(t *testing.T) {
 					gs[i], ges[i] = toGtankScalar(t, scalars[i]), toGtankElement(t, elements[i])
 					c.Add(c, circl.NewElement().Mul(toCirclElement(t, elements[i]), toCirclScalar(t, scalars[i])))
 				}
-				want := gtank.NewElement().MultiScalarMult(gs, ges)
+				want := gtank.NewIdentityElement().MultiScalarMult(gs, ges)
 				checkSame(t, "MultiScalarMult", new(Element).MultiScalarMult(scalars, elements), want, c)
 				checkSame(t, "VarTimeMultiScalarMult", new(Element).VarTimeMultiScalarMult(scalars, elements), want, c)
 			}
@@ -318,8 +318,7 @@ func TestDifferentialScalarDecode(t *testing.T) {
 			in[31] &= 0x1f
 		}
 		ours, errOurs := new(Scalar).SetCanonicalBytes(in)
-		g := gtank.NewScalar()
-		errGtank := g.Decode(in)
+		g, errGtank := gtank.NewScalar().SetCanonicalBytes(in)
 		c := circl.NewScalar()
 		errCircl := c.UnmarshalBinary(in)
 		want := isCanonicalScalar(in)
@@ -396,7 +395,7 @@ func TestAppendDoubledEncodings(t *testing.T) {
 					}
 					doubled := new(Element).Add(elements[i], elements[i]).Bytes()
 					g := toGtankElement(t, elements[i])
-					if gd := gtank.NewElement().Add(g, g).Bytes(); !bytes.Equal(gd, doubled) {
+					if gd := gtank.NewIdentityElement().Add(g, g).Bytes(); !bytes.Equal(gd, doubled) {
 						t.Fatalf("2P: ours %x, gtank %x", doubled, gd)
 					}
 					want = append(want, doubled...)

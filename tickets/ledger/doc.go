@@ -1,35 +1,76 @@
 // Package ledger is the append-only, hash-chained record log that holds the
-// state of the toll-ticket and bill-collection systems — the state that the
+// state of the ticket, toll and bill-collection systems — the state that the
 // source papers keep in Ethereum smart contracts.
 //
 // A [Ledger] stores records of a caller-chosen [Kind] with an opaque
 // payload (a canonical encoding owned by the caller) and hands them back in
 // order. Two implementations ship: [Memory], and [File], a crash-safe file.
-// A deployment that anchors state on a chain or in a database implements
-// the same interface.
+// A deployment that anchors state in a database implements the same
+// interface. A [Checkpoint] is a signed statement of a ledger's length and
+// head, for detecting a rewritten ledger against a copy kept elsewhere.
+//
+// Most users need [OpenFile] (or [NewMemory]), Append, Scan at startup,
+// and, where the ledger's owner is not trusted, a [Checkpoint] kept by
+// someone else. The file format, the chain hash and the checkpoint record
+// are specified in docs/spec/ledger.md of the repository.
 //
 // # Guarantees
 //
 //   - Durability: Append returns only once the record is durable — for a
-//     File, written and synced with fsync. A record whose Append returned an
+//     File, written and synced with fsync, in a file whose directory entry
+//     was synced when it was opened. A record whose Append returned an
 //     error, or had not returned when the process died, may or may not be
 //     present after recovery; callers must treat it as not acknowledged.
 //   - Order: entries are numbered 0, 1, 2, … in the order their Appends took
 //     effect. Concurrent Appends are serialised.
 //   - Chain: entry i carries Prev, the Hash of entry i-1 (all zeros for
-//     entry 0), and Hash = [ChainHash](Seq, Kind, Payload, Prev), so [Ledger.Head]
-//     commits to the whole history. The same appends give the same hashes
-//     in every implementation.
+//     entry 0), and Hash = [ChainHash](Seq, Kind, Payload, Prev), so
+//     [Ledger.Head] commits to the whole history. The same appends give the
+//     same hashes in every implementation.
 //   - Isolation: payloads are copied in and out; no caller can change a
 //     stored record.
 //
-// Replay at startup is Scan(0, fn): every entry in order, chain verified.
+// Replay at startup is Scan(ctx, 0, fn): every entry in order, chain
+// verified.
 //
-// The chain detects a changed, inserted, removed or reordered record, but
-// not a log cut back to an earlier record boundary, nor one rewritten whole
-// by someone who recomputes every hash: it is a digest, not a signature. A
-// deployment that must detect those anchors Head somewhere the file's owner
-// cannot rewrite, and compares it after opening.
+// # What is detected, and what is not
+//
+// Opening a File verifies every record: lengths, checksums, sequence
+// numbers and chain links. It detects, and refuses with [ErrCorrupt]
+// without changing the file, any changed, inserted, removed or reordered
+// record that has a complete record after it: a flipped bit, a length
+// rewritten (with a matching checksum) to point past the end of the file, a
+// zeroed run of records, a record out of sequence. A Scan of an open File
+// verifies again what it reads and detects a file changed underneath it.
+//
+// The chain is a digest, not a signature. It does not detect
+//
+//   - a file cut back at a record boundary, which looks like a file that
+//     ended there;
+//   - a file rewritten by someone who recomputes every hash;
+//   - damage to the last record, or to the last records and everything
+//     after them, which looks like a torn write (see Recovery).
+//
+// A [Checkpoint] kept where the file's owner cannot rewrite it detects all
+// three for the entries it covers: [Checkpoint.Check] fails for a ledger
+// that has fewer entries than the checkpoint or whose chain, recomputed
+// from entry 0, does not end at the checkpoint's head. Nothing detects a
+// change to entries after the newest checkpoint beyond what the chain does.
+//
+// # Recovery
+//
+// A crash during an Append can leave part of a frame at the end of the
+// file: any prefix of it, or a frame of full length whose pages were only
+// partly written. [OpenFile] drops such a torn tail, and only that: the
+// bytes from the first frame that does not parse to the end of the file,
+// provided no complete frame (length, its checksum and the body checksum
+// valid) starts anywhere after that frame's first byte. A complete frame
+// there means the bad frame is not the last one written, so dropping it
+// would drop acknowledged records: that is an [ErrCorrupt] error, and the
+// file is left as it is. Before truncating, OpenFile copies the torn tail to
+// a new file next to the ledger and syncs it; [File.TornTail] reports the
+// size and the copy's path. Recovery never repairs damage and never
+// deletes a byte it has not saved.
 //
 // # Check, then append
 //
@@ -40,38 +81,4 @@
 // records; the ledger's own serialisation then orders it with everyone
 // else's appends. State rebuilt by Scan at startup is complete before the
 // store takes its first request.
-//
-// # Recovery
-//
-// [OpenFile] reads the whole file and verifies every length, checksum,
-// sequence number and chain link. A crash during an Append can leave part of
-// a record at the end of the file: that torn tail is cut off, the cut
-// synced, and its size reported by [File.Truncated]. Precisely, the bytes
-// after the last valid record are a torn tail when they are fewer than a
-// frame head, a frame whose checksummed length runs past the end of the
-// file, a single final frame whose body checksum fails, or all zeros.
-//
-// Recovery does not repair damage. Anything else — a bad checksum with more
-// data after it, a damaged length that is not part of a zero tail, a wrong
-// sequence number or a broken chain link, even in the final record — is an
-// error wrapping [ErrCorrupt], and the file is left as it was. Recovery cannot bring back a record whose Append never
-// returned, and it cannot tell a torn final record from damage to a final
-// record that was acknowledged: it drops both, and reports the bytes.
-//
-// # File format
-//
-// All integers are big-endian; crc is CRC-32C (Castagnoli).
-//
-//	file   = header || frame*
-//	header = "RTLEDGER" || u32(1)                                  12 bytes
-//	frame  = u32(n) || u32(crc(u32(n))) || body || u32(crc(body))
-//	body   = u64(seq) || u16(kind) || prev[32] || payload          n bytes
-//
-// A frame is 54 bytes plus the payload. The length carries its own checksum
-// so that a damaged length is reported as damage, not taken for a record cut
-// short (which would drop every record after it). The entry hash is not
-// stored; it is recomputed on reading. A new file gets its header written
-// and synced, and its directory synced, before any record; a file shorter
-// than the header whose bytes are a prefix of it is a creation that a crash
-// interrupted, and is completed.
 package ledger

@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"log"
 	"sync"
+	"time"
 
+	"github.com/ringtrace/ringtrace/ecdsa"
 	"github.com/ringtrace/ringtrace/tickets/ledger"
 )
 
@@ -101,4 +103,38 @@ func Example_checkThenAppend() {
 	// Output:
 	// accepted: 1 ledger entries: 1
 	// ticket already spent
+}
+
+// A checkpoint kept by someone else detects a ledger that was rewritten
+// with every hash recomputed, which the chain alone cannot.
+func ExampleCheckpoint() {
+	ctx := context.Background()
+	auditorKey, _ := ecdsa.GenerateKey()
+	l := ledger.NewMemory()
+	l.Append(ctx, 0x0201, []byte("sale 7"))
+	l.Append(ctx, 0x0202, []byte("ticket spent"))
+
+	// The auditor signs the state and keeps the bytes.
+	cp, _ := ledger.NewCheckpoint(l, auditorKey, time.Date(2026, 11, 21, 18, 0, 0, 0, time.UTC))
+	kept := cp.Bytes()
+
+	// A rewritten ledger: the same kinds, one payload changed, a valid chain.
+	forged := ledger.NewMemory()
+	forged.Append(ctx, 0x0201, []byte("sale 7"))
+	forged.Append(ctx, 0x0202, []byte("nothing happened"))
+
+	c, err := ledger.ParseCheckpoint(kept)
+	if err != nil {
+		log.Fatal(err)
+	}
+	if err := c.Verify(auditorKey.Public()); err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(c.Count(), c.Time().Format(time.RFC3339))
+	fmt.Println("original:", c.Check(ctx, l))
+	fmt.Println("forged corrupt:", errors.Is(c.Check(ctx, forged), ledger.ErrCorrupt))
+	// Output:
+	// 2 2026-11-21T18:00:00Z
+	// original: <nil>
+	// forged corrupt: true
 }

@@ -18,33 +18,43 @@ var ErrLocked = errors.New("ledger: file is open elsewhere")
 // File is a [Ledger] kept in one file, crash-safe: an Append returns only
 // after its record is written and synced, and OpenFile recovers from a
 // crash at any point by dropping the torn tail (see the package
-// documentation for the format and exactly what recovery drops).
+// documentation for exactly what recovery drops).
 type File struct {
 	appendMu sync.Mutex // serialises Append and Close; held across the write and sync
 	buf      []byte     // frame being written; guarded by appendMu
 
-	mu        sync.RWMutex // guards the fields below; writers also hold appendMu
-	f         *os.File
-	n         uint64
-	head      [HashSize]byte
-	end       int64   // end of the last record
-	offsets   []int64 // offsets[i] is where record i's frame starts
-	closed    bool
-	failed    error // set when a write or sync failed; Append refuses from then on
-	truncated int64
+	mu       sync.RWMutex // guards the fields below; writers also hold appendMu
+	f        *os.File
+	n        uint64
+	head     [HashSize]byte
+	end      int64   // end of the last record
+	offsets  []int64 // offsets[i] is where record i's frame starts
+	closed   bool
+	failed   error // set when a write or sync failed; Append refuses from then on
+	tornSize int64
+	tornCopy string
 }
 
 var _ Ledger = (*File)(nil)
+
+// syncDir makes the directory entries in dir durable. Tests replace it to
+// see that OpenFile calls it.
+var syncDir = syncDirectory
 
 // OpenFile opens the ledger file at path, creating it (mode 0600) if it
 // does not exist. It reads and verifies every record: lengths, checksums,
 // sequence numbers and the hash chain.
 //
 // A torn tail — the remains of an Append that a crash interrupted, and that
-// therefore never returned — is cut off, the truncation synced, and its size
-// reported by [File.Truncated]. Damage anywhere else is an error wrapping
-// [ErrCorrupt] and the file is left untouched; a file that is not a ledger
-// gives an error wrapping [ErrFormat].
+// therefore never returned — is first copied to a new file next to the
+// ledger, named after it (path + ".torn-" + offset + "-" + a random
+// suffix), then cut off, each step synced; [File.TornTail] reports its size
+// and the copy. Damage anywhere else, and a file that is not a ledger, is
+// an error wrapping [ErrCorrupt], and the file is left exactly as it was.
+//
+// Every successful OpenFile syncs the file's directory, so that the file's
+// directory entry is durable before any Append is acknowledged, even if an
+// earlier creation crashed before its own directory sync.
 //
 // On systems with flock(2) the file is locked for as long as the File is
 // open; a second OpenFile of it fails with [ErrLocked].
@@ -83,16 +93,12 @@ func recoverFile(f *os.File, path string) (*File, error) {
 		}
 		header := appendHeader(nil)
 		if !bytes.Equal(got, header[:size]) {
-			return nil, fmt.Errorf("%w (file too short)", ErrFormat)
+			return nil, fmt.Errorf("%w: file too short for a header", ErrCorrupt)
 		}
 		if _, err := f.WriteAt(header, 0); err != nil {
 			return nil, fmt.Errorf("ledger: writing header: %w", err)
 		}
 		if err := f.Sync(); err != nil {
-			return nil, fmt.Errorf("ledger: %w", err)
-		}
-		// The file may be new: make its directory entry durable too.
-		if err := syncDir(filepath.Dir(path)); err != nil {
 			return nil, fmt.Errorf("ledger: %w", err)
 		}
 		size = headerSize
@@ -102,28 +108,60 @@ func recoverFile(f *os.File, path string) (*File, error) {
 	if err != nil {
 		return nil, err
 	}
+	l := &File{f: f, n: st.n, head: st.head, end: st.end, offsets: st.offsets}
 	if st.end < size {
+		if l.tornCopy, err = saveTornTail(f, path, st.end, size); err != nil {
+			return nil, err
+		}
 		if err := f.Truncate(st.end); err != nil {
 			return nil, fmt.Errorf("ledger: truncating torn tail: %w", err)
 		}
 		if err := f.Sync(); err != nil {
 			return nil, fmt.Errorf("ledger: %w", err)
 		}
+		l.tornSize = size - st.end
 	}
-	return &File{
-		f:         f,
-		n:         st.n,
-		head:      st.head,
-		end:       st.end,
-		offsets:   st.offsets,
-		truncated: size - st.end,
-	}, nil
+	// Whether this open created the file, or an earlier one did and crashed
+	// before syncing the directory, cannot be told from the file: a header
+	// on disk says nothing about its directory entry. So every open syncs
+	// the directory, which costs one fsync next to reading the whole file.
+	if err := syncDir(filepath.Dir(path)); err != nil {
+		return nil, fmt.Errorf("ledger: syncing the directory: %w", err)
+	}
+	return l, nil
 }
 
-// Truncated returns the number of bytes of torn tail OpenFile removed, or 0
-// if the file ended cleanly.
-func (l *File) Truncated() int64 {
-	return l.truncated
+// saveTornTail copies the bytes [from, to) of f into a new file next to
+// path and makes it durable, directory entry included, before recovery
+// removes them from the ledger. It returns the new file's path.
+func saveTornTail(f *os.File, path string, from, to int64) (string, error) {
+	dir := filepath.Dir(path)
+	side, err := os.CreateTemp(dir, fmt.Sprintf("%s.torn-%d-*", filepath.Base(path), from))
+	if err != nil {
+		return "", fmt.Errorf("ledger: saving the torn tail: %w", err)
+	}
+	_, err = io.Copy(side, io.NewSectionReader(f, from, to-from))
+	if err == nil {
+		err = side.Sync()
+	}
+	if cerr := side.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = syncDir(dir)
+	}
+	if err != nil {
+		os.Remove(side.Name())
+		return "", fmt.Errorf("ledger: saving the torn tail: %w", err)
+	}
+	return side.Name(), nil
+}
+
+// TornTail reports what OpenFile removed from the end of the file: the
+// number of bytes of torn tail and the path of the file it copied them to,
+// or 0 and "" if the file ended cleanly.
+func (l *File) TornTail() (size int64, copyPath string) {
+	return l.tornSize, l.tornCopy
 }
 
 // Append adds a record and returns once it is written and synced to disk.
@@ -136,8 +174,8 @@ func (l *File) Append(ctx context.Context, kind Kind, payload []byte) (Entry, er
 	if err := ctx.Err(); err != nil {
 		return Entry{}, err
 	}
-	if len(payload) > MaxPayload {
-		return Entry{}, ErrPayloadTooLarge
+	if err := checkPayload(payload); err != nil {
+		return Entry{}, err
 	}
 	l.appendMu.Lock()
 	defer l.appendMu.Unlock()
@@ -231,7 +269,7 @@ func (l *File) Scan(ctx context.Context, from uint64, fn func(Entry) error) erro
 	var prev [HashSize]byte
 	for i := first; i < n; i++ {
 		off := fr.off
-		rec, _, err := fr.next()
+		rec, err := fr.next()
 		switch {
 		case err == nil:
 		case errors.Is(err, os.ErrClosed):

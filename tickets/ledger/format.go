@@ -8,10 +8,10 @@ import (
 	"hash/crc32"
 )
 
-// The on-disk format is specified in the package documentation. The frame
-// length carries its own checksum so that a damaged length is never taken
-// for a record cut short by a crash, which would make recovery drop every
-// record after it.
+// The on-disk format is specified in docs/spec/ledger.md of the
+// repository. The frame length carries its own checksum so that a damaged
+// length is reported as such; recovery still searches past it for complete
+// frames (completeFrameIn) before it takes anything for a torn tail.
 
 const (
 	headerSize    = 12
@@ -27,14 +27,9 @@ const (
 	versionOffset = fileMagicSize
 )
 
-// ErrFormat is wrapped by the error OpenFile returns for a file that is not
-// a ledger, or is one of an unsupported format version.
-var ErrFormat = errors.New("ledger: not a ledger file of a supported format")
-
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
-// Reasons a frame does not parse. readLog tells a torn tail from damage by
-// which of these it meets, and where.
+// Reasons a frame does not parse.
 var (
 	errShortFrame = errors.New("frame runs past the end of the data")
 	errFrameHead  = errors.New("bad frame length or length checksum")
@@ -58,10 +53,10 @@ func appendHeader(b []byte) []byte {
 // header.
 func checkHeader(h []byte) error {
 	if len(h) != headerSize || !bytes.Equal(h[:fileMagicSize], []byte(fileMagic)) {
-		return fmt.Errorf("%w (bad magic)", ErrFormat)
+		return fmt.Errorf("%w: not a ledger file (bad magic)", ErrCorrupt)
 	}
 	if v := binary.BigEndian.Uint32(h[versionOffset:]); v != formatVersion {
-		return fmt.Errorf("%w (version %d, want %d)", ErrFormat, v, formatVersion)
+		return fmt.Errorf("%w: ledger file format version %d, this package reads version %d", ErrCorrupt, v, formatVersion)
 	}
 	return nil
 }

@@ -16,7 +16,14 @@ func fuzzSeeds(f *testing.F) [][]byte {
 	}
 	flipped := bytes.Clone(golden)
 	flipped[len(flipped)/2] ^= 1
+	// Record 0 (empty payload) is the 54 bytes after the header.
+	pastEnd := bytes.Clone(golden)
+	copy(pastEnd[headerSize:], lengthHead(uint32(len(golden))))
+	zeroed := bytes.Clone(golden)
+	clear(zeroed[headerSize : headerSize+frameOverhead+20])
 	return [][]byte{
+		pastEnd,
+		zeroed,
 		nil,
 		golden[:5],
 		golden[:headerSize],
@@ -41,10 +48,12 @@ func serialise(t *testing.T, l Ledger) []byte {
 	return b
 }
 
-// FuzzOpen feeds arbitrary files to OpenFile. It must not panic; when it
-// succeeds, the ledger's entries re-encode to a prefix of the input (or, for
-// a prefix of a header, to the header), the rest was reported as truncated,
-// and the file on disk is now exactly that encoding.
+// FuzzOpen feeds arbitrary files to OpenFile. It must not panic; a refusal
+// wraps ErrCorrupt and leaves the file as it was; when it succeeds, the
+// ledger's entries re-encode to a prefix of the input (or, for a prefix of
+// a header, to the header), the rest was reported as the torn tail and
+// copied to the side file, and the file on disk is now exactly that
+// encoding.
 func FuzzOpen(f *testing.F) {
 	for _, s := range fuzzSeeds(f) {
 		f.Add(s)
@@ -55,7 +64,7 @@ func FuzzOpen(f *testing.F) {
 		writeFile(t, path, data)
 		l, err := OpenFile(path)
 		if err != nil {
-			if !errors.Is(err, ErrCorrupt) && !errors.Is(err, ErrFormat) {
+			if !errors.Is(err, ErrCorrupt) {
 				t.Fatalf("unexpected kind of error: %v", err)
 			}
 			if !bytes.Equal(readFile(t, path), data) {
@@ -64,16 +73,24 @@ func FuzzOpen(f *testing.F) {
 			return
 		}
 		defer l.Close()
+		torn, saved := l.TornTail()
+		if saved != "" {
+			defer os.Remove(saved)
+		}
 		enc := serialise(t, l)
 		switch {
 		case len(data) < headerSize:
-			if l.Len() != 0 || l.Truncated() != 0 || !bytes.HasPrefix(enc, data) {
+			if l.Len() != 0 || torn != 0 || !bytes.HasPrefix(enc, data) {
 				t.Fatal("a header prefix did not open as an empty ledger")
 			}
 		case !bytes.HasPrefix(data, enc):
 			t.Fatalf("entries re-encode to %x, not a prefix of the input", enc)
-		case l.Truncated() != int64(len(data)-len(enc)):
-			t.Fatalf("Truncated = %d, want %d", l.Truncated(), len(data)-len(enc))
+		case torn != int64(len(data)-len(enc)):
+			t.Fatalf("torn tail %d bytes, want %d", torn, len(data)-len(enc))
+		case torn > 0 && !bytes.Equal(readFile(t, saved), data[len(enc):]):
+			t.Fatal("the side file does not hold the torn tail")
+		case torn == 0 && saved != "":
+			t.Fatal("a side file with nothing dropped")
 		}
 		if !bytes.Equal(readFile(t, path), enc) {
 			t.Fatal("the file after OpenFile is not the re-encoded entries")
@@ -82,8 +99,10 @@ func FuzzOpen(f *testing.F) {
 }
 
 // FuzzReadLog is FuzzOpen's core without the file system, so it runs much
-// faster: readLog must not panic, and what it accepts must re-encode to the
-// input up to the returned end.
+// faster: readLog must not panic, what it accepts must re-encode to the
+// input up to the returned end, and no complete frame may start in what it
+// leaves for the torn tail (checked here by trying to parse one at every
+// offset, independently of completeFrameIn).
 func FuzzReadLog(f *testing.F) {
 	for _, s := range fuzzSeeds(f) {
 		f.Add(s)
@@ -91,6 +110,9 @@ func FuzzReadLog(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		st, err := readLog(bytes.NewReader(data), int64(len(data)))
 		if err != nil {
+			if !errors.Is(err, ErrCorrupt) {
+				t.Fatalf("unexpected kind of error: %v", err)
+			}
 			return
 		}
 		if st.end < headerSize || st.end > int64(len(data)) || uint64(len(st.offsets)) != st.n {
@@ -111,6 +133,11 @@ func FuzzReadLog(f *testing.F) {
 		}
 		if !bytes.Equal(enc, data[:st.end]) || prev != st.head {
 			t.Fatal("accepted prefix does not re-encode, or head differs")
+		}
+		for off := st.end; off < int64(len(data)); off++ {
+			if _, _, err := parseFrame(data[off:]); err == nil {
+				t.Fatalf("the torn tail from %d holds a complete frame at %d", st.end, off)
+			}
 		}
 	})
 }

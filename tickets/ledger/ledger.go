@@ -5,18 +5,28 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"errors"
+	"fmt"
 )
 
 // Kind is the record type of an [Entry]. The ledger stores it but gives it
 // no meaning; each package that appends records owns a range of kinds, so
 // that packages can share one ledger and skip each other's records:
 //
-//	0x0100–0x01ff  package tickets (purchases, sales, spent tickets, used identifiers)
-//	0x0200–0x02ff  package tickets/toll (registrations, plazas, fares, settlements)
-//	0x0b00–0x0bff  package tickets/billing (registrations, usage, invoices, receipts)
+//	0x00xx  package ledger itself ([Checkpoint])
+//	0x01xx  package tickets (the generic one-use ticket)
+//	0x02xx  package tickets/toll
+//	0x0Bxx  package tickets/billing
+//	0x0Cxx  shop, reviews and payments
+//	0x0Dxx  charging and device credits
+//	0x0Exx  netting
+//	0x0Fxx  loans
+//
+// A package's replay skips kinds it does not own and refuses unknown kinds
+// inside its own range.
 type Kind uint16
 
-// MaxPayload is the largest payload [Ledger.Append] accepts, in bytes.
+// MaxPayload is the largest payload [Ledger.Append] accepts, in bytes; a
+// longer one is an error and changes nothing.
 const MaxPayload = 16 << 20
 
 // HashSize is the size of an entry hash in bytes.
@@ -29,14 +39,12 @@ var (
 	// ErrClosed is returned by operations on a closed ledger.
 	ErrClosed = errors.New("ledger: closed")
 
-	// ErrPayloadTooLarge is returned by Append for a payload longer than
-	// [MaxPayload]. The ledger is unchanged.
-	ErrPayloadTooLarge = errors.New("ledger: payload too large")
-
-	// ErrCorrupt is wrapped by errors that report damage to stored records
-	// that recovery must not repair: a bad checksum or a broken hash chain
-	// before the tail of a file, or, from a File's Scan, records that
-	// changed on disk after OpenFile verified them.
+	// ErrCorrupt is wrapped by errors that report stored bytes that are not
+	// an intact ledger: a file that is not a ledger of this format, damage
+	// that recovery must not repair (see [OpenFile]), records that changed
+	// on disk after OpenFile verified them (from a File's Scan), a
+	// checkpoint that does not parse, and a ledger that no longer holds a
+	// checkpoint's chain ([Checkpoint.Check]).
 	ErrCorrupt = errors.New("ledger: corrupt")
 )
 
@@ -52,7 +60,8 @@ type Entry struct {
 	Hash    [HashSize]byte // ChainHash(Seq, Kind, Payload, Prev)
 }
 
-// ChainHash returns the hash that links an entry into the chain:
+// ChainHash returns the hash that links an entry into the chain
+// (docs/spec/ledger.md):
 //
 //	SHA-256(lp(label) || u64be(seq) || u16be(kind) || lp(payload) || prev)
 //
@@ -105,6 +114,13 @@ type Ledger interface {
 	// Close releases the ledger. Later Append and Scan calls return
 	// ErrClosed, as does a second Close; Len and Head keep working.
 	Close() error
+}
+
+func checkPayload(p []byte) error {
+	if len(p) > MaxPayload {
+		return fmt.Errorf("ledger: payload of %d bytes exceeds MaxPayload (%d)", len(p), MaxPayload)
+	}
+	return nil
 }
 
 func clonePayload(p []byte) []byte {

@@ -30,8 +30,8 @@ func (m *Memory) Append(ctx context.Context, kind Kind, payload []byte) (Entry, 
 	if err := ctx.Err(); err != nil {
 		return Entry{}, err
 	}
-	if len(payload) > MaxPayload {
-		return Entry{}, ErrPayloadTooLarge
+	if err := checkPayload(payload); err != nil {
+		return Entry{}, err
 	}
 	stored := clonePayload(payload)
 

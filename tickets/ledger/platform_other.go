@@ -10,5 +10,6 @@ const canLock = false
 
 func lockFile(*os.File) error { return nil }
 
-// syncDir does nothing where directories cannot be synced through os.File.
-func syncDir(string) error { return nil }
+// syncDirectory does nothing where directories cannot be synced through
+// os.File.
+func syncDirectory(string) error { return nil }

@@ -34,8 +34,8 @@ func lockFile(f *os.File) error {
 	return nil
 }
 
-// syncDir makes directory entries in dir durable, such as a new file's.
-func syncDir(dir string) error {
+// syncDirectory makes directory entries in dir durable, such as a new file's.
+func syncDirectory(dir string) error {
 	d, err := os.Open(dir)
 	if err != nil {
 		return err

@@ -2,6 +2,7 @@ package ledger
 
 import (
 	"bufio"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -25,24 +26,23 @@ func newFrameReader(r io.ReaderAt, off, end int64) *frameReader {
 }
 
 // next reads the frame at fr.off and advances past it. It returns
-// errShortFrame, errFrameHead or errChecksum (with the frame's size) for a
-// frame that does not parse, leaving fr.off at its start; the reader is then
-// unusable.
-func (fr *frameReader) next() (record, int64, error) {
+// errShortFrame, errFrameHead or errChecksum for a frame that does not
+// parse, leaving fr.off at its start; the reader is then unusable.
+func (fr *frameReader) next() (record, error) {
 	rest := fr.end - fr.off
 	if rest < frameHeadSize {
-		return record{}, 0, errShortFrame
+		return record{}, errShortFrame
 	}
 	h := fr.head[:]
 	if _, err := io.ReadFull(fr.br, h); err != nil {
-		return record{}, 0, err
+		return record{}, err
 	}
 	size, err := frameLen(h)
 	if err != nil {
-		return record{}, 0, err
+		return record{}, err
 	}
 	if int64(size) > rest {
-		return record{}, 0, errShortFrame
+		return record{}, errShortFrame
 	}
 	if cap(fr.buf) < size {
 		fr.buf = make([]byte, size)
@@ -50,14 +50,14 @@ func (fr *frameReader) next() (record, int64, error) {
 	buf := fr.buf[:size]
 	copy(buf, h)
 	if _, err := io.ReadFull(fr.br, buf[frameHeadSize:]); err != nil {
-		return record{}, 0, err
+		return record{}, err
 	}
 	rec, _, err := parseFrame(buf)
 	if err != nil {
-		return record{}, int64(size), err
+		return record{}, err
 	}
 	fr.off += int64(size)
-	return rec, int64(size), nil
+	return rec, nil
 }
 
 // logState is what reading a log yields: the verified records' count, head
@@ -72,20 +72,20 @@ type logState struct {
 // readLog reads and verifies the whole log in r, which is size bytes long,
 // header included.
 //
-// Bytes after the last verified record are a torn tail — an append cut short
-// by a crash, which was never acknowledged — when they are
-//   - fewer than a frame head,
-//   - a frame whose (checksummed) length runs past the end,
-//   - a final frame, ending exactly at the end, whose body checksum fails, or
-//   - all zeros (a crash can extend a file before writing its data).
-//
-// readLog then returns the state of the verified records, with end < size.
-// Any other failure — a bad checksum or a bad frame length with bytes after
-// it, a wrong sequence number, a broken chain — is an error wrapping
-// ErrCorrupt, because dropping the bytes would drop acknowledged records.
+// At the first frame that does not parse (too short, a bad length or
+// length checksum, a bad body checksum), the bytes from there on are a torn
+// tail — the remains of one Append that a crash interrupted, never
+// acknowledged — if no complete frame (length, length checksum and body
+// checksum all valid, within the file) starts anywhere after that frame's
+// first byte. readLog then returns the state of the verified records, with
+// end < size. If a complete frame does follow, the damaged frame is not the
+// last one written, dropping it would drop acknowledged records, and
+// readLog returns an error wrapping ErrCorrupt; so it does for a frame
+// that parses but has the wrong sequence number or previous hash, wherever
+// it is.
 func readLog(r io.ReaderAt, size int64) (*logState, error) {
 	if size < headerSize {
-		return nil, fmt.Errorf("%w (file too short)", ErrFormat)
+		return nil, fmt.Errorf("%w: file too short for a header", ErrCorrupt)
 	}
 	h := make([]byte, headerSize)
 	if err := readFullAt(r, h, 0); err != nil {
@@ -99,24 +99,18 @@ func readLog(r io.ReaderAt, size int64) (*logState, error) {
 	fr := newFrameReader(r, headerSize, size)
 	for fr.off < size {
 		off := fr.off
-		rec, frameSize, err := fr.next()
+		rec, err := fr.next()
 		switch {
 		case err == nil:
-		case errors.Is(err, errShortFrame):
-			return st, nil
-		case errors.Is(err, errChecksum) && off+frameSize == size:
-			return st, nil
-		case errors.Is(err, errFrameHead):
-			zero, zerr := allZero(r, off, size)
-			if zerr != nil {
-				return nil, fmt.Errorf("ledger: reading record %d: %w", st.n, zerr)
+		case errors.Is(err, errShortFrame), errors.Is(err, errFrameHead), errors.Is(err, errChecksum):
+			next, ferr := completeFrameIn(r, off+1, size)
+			if ferr != nil {
+				return nil, fmt.Errorf("ledger: reading record %d: %w", st.n, ferr)
 			}
-			if zero {
-				return st, nil
+			if next >= 0 {
+				return nil, corruptRecord(st.n, off, fmt.Errorf("%v, and a complete frame follows at offset %d", err, next))
 			}
-			return nil, corruptRecord(st.n, off, err)
-		case errors.Is(err, errChecksum):
-			return nil, corruptRecord(st.n, off, err)
+			return st, nil
 		default:
 			return nil, fmt.Errorf("ledger: reading record %d: %w", st.n, err)
 		}
@@ -134,31 +128,49 @@ func readLog(r io.ReaderAt, size int64) (*logState, error) {
 	return st, nil
 }
 
+// completeFrameIn returns the offset of the first complete frame — length,
+// length checksum and body checksum valid — that starts in [from, end) and
+// ends by end, or -1 if there is none. It tries every offset: a frame whose
+// length was damaged hides where the next one starts.
+func completeFrameIn(r io.ReaderAt, from, end int64) (int64, error) {
+	const chunk = 64 << 10
+	window := make([]byte, chunk+frameHeadSize-1)
+	var frame []byte
+	for base := from; base+frameOverhead <= end; base += chunk {
+		w := window[:min(int64(len(window)), end-base)]
+		if err := readFullAt(r, w, base); err != nil {
+			return -1, err
+		}
+		for i := 0; i < chunk && i+frameHeadSize <= len(w); i++ {
+			at := base + int64(i)
+			// The bounds first: they reject most offsets without a checksum.
+			if n := binary.BigEndian.Uint32(w[i:]); n < bodyFixedSize || n > maxBodySize ||
+				at+frameHeadSize+int64(n)+frameTailSize > end {
+				continue
+			}
+			size, err := frameLen(w[i : i+frameHeadSize])
+			if err != nil {
+				continue
+			}
+			if cap(frame) < size {
+				frame = make([]byte, size)
+			}
+			frame = frame[:size]
+			if err := readFullAt(r, frame, at); err != nil {
+				return -1, err
+			}
+			if _, _, err := parseFrame(frame); err == nil {
+				return at, nil
+			}
+		}
+	}
+	return -1, nil
+}
+
 var errBrokenChain = errors.New("previous hash does not match the record before it")
 
 func corruptRecord(seq uint64, off int64, why error) error {
 	return fmt.Errorf("%w: record %d at offset %d: %v", ErrCorrupt, seq, off, why)
-}
-
-// allZero reports whether r holds only zero bytes in [off, end).
-func allZero(r io.ReaderAt, off, end int64) (bool, error) {
-	buf := make([]byte, 32<<10)
-	for off < end {
-		n := int64(len(buf))
-		if end-off < n {
-			n = end - off
-		}
-		if err := readFullAt(r, buf[:n], off); err != nil {
-			return false, err
-		}
-		for _, c := range buf[:n] {
-			if c != 0 {
-				return false, nil
-			}
-		}
-		off += n
-	}
-	return true, nil
 }
 
 // readFullAt fills b from r at off. Unlike a bare ReadAt, it accepts io.EOF

@@ -3,8 +3,10 @@ package ledger
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -24,11 +26,17 @@ var crashPayloads = [][]byte{nil, []byte("abc"), []byte("sale record 0001"), {0}
 
 func newCrashFixture(t *testing.T) *crashFixture {
 	t.Helper()
+	return newFixture(t, crashPayloads)
+}
+
+// newFixture writes a ledger file of one record per payload.
+func newFixture(t *testing.T, payloads [][]byte) *crashFixture {
+	t.Helper()
 	path := filepath.Join(t.TempDir(), "ledger")
 	l := newTestFile(t, path)
 	fx := &crashFixture{}
 	off := headerSize
-	for i, p := range crashPayloads {
+	for i, p := range payloads {
 		e, err := l.Append(ctx, Kind(i+1), p)
 		if err != nil {
 			t.Fatal(err)
@@ -77,16 +85,20 @@ func readFile(t testing.TB, path string) []byte {
 }
 
 // checkRecovered opens the file at path, expecting the first n fixture
-// records and a torn tail of tail bytes, and returns the open ledger.
+// records and a torn tail of tail bytes, and returns the open ledger. It
+// checks that the tail was copied, byte for byte, to the side file that
+// TornTail names, next to the ledger, and removes that file.
 func (fx *crashFixture) checkRecovered(t *testing.T, path string, n, tail int) *File {
 	t.Helper()
+	before := readFile(t, path)
 	l, err := OpenFile(path)
 	if err != nil {
 		t.Fatalf("OpenFile: %v", err)
 	}
 	t.Cleanup(func() { l.Close() })
-	if l.Len() != uint64(n) || l.Truncated() != int64(tail) {
-		t.Fatalf("Len = %d, Truncated = %d; want %d, %d", l.Len(), l.Truncated(), n, tail)
+	size, saved := l.TornTail()
+	if l.Len() != uint64(n) || size != int64(tail) {
+		t.Fatalf("Len = %d, torn tail %d bytes; want %d, %d", l.Len(), size, n, tail)
 	}
 	var head [HashSize]byte
 	if n > 0 {
@@ -103,7 +115,56 @@ func (fx *crashFixture) checkRecovered(t *testing.T, path string, n, tail int) *
 	if got := readFile(t, path); !bytes.Equal(got, fx.bytes[:wantSize]) {
 		t.Fatalf("file after recovery is %d bytes, want the %d-byte acknowledged prefix", len(got), wantSize)
 	}
+	switch {
+	case tail == 0 && saved != "":
+		t.Fatalf("nothing dropped, but TornTail names %q", saved)
+	case tail == 0:
+	case filepath.Dir(saved) != filepath.Dir(path) || !strings.HasPrefix(filepath.Base(saved), filepath.Base(path)+".torn-"):
+		t.Fatalf("torn tail saved as %q, not next to %q", saved, path)
+	default:
+		if got := readFile(t, saved); !bytes.Equal(got, before[len(before)-tail:]) {
+			t.Fatalf("side file holds %x, the dropped bytes were %x", got, before[len(before)-tail:])
+		}
+		if err := os.Remove(saved); err != nil {
+			t.Fatal(err)
+		}
+	}
 	return l
+}
+
+// checkRefused opens b and expects an error wrapping ErrCorrupt, the file
+// byte-for-byte as it was, and nothing new in its directory.
+func checkRefused(t *testing.T, path string, b []byte, what string) error {
+	t.Helper()
+	writeFile(t, path, b)
+	l, err := OpenFile(path)
+	if err == nil {
+		l.Close()
+		t.Fatalf("%s: OpenFile succeeded (%d entries), want ErrCorrupt", what, l.Len())
+	}
+	if !errors.Is(err, ErrCorrupt) {
+		t.Fatalf("%s: err = %v, want ErrCorrupt", what, err)
+	}
+	if !bytes.Equal(readFile(t, path), b) {
+		t.Fatalf("%s: OpenFile changed the file", what)
+	}
+	if names := dirNames(t, filepath.Dir(path)); len(names) != 1 {
+		t.Fatalf("%s: the directory holds %q, want only the ledger", what, names)
+	}
+	return err
+}
+
+func dirNames(t *testing.T, dir string) []string {
+	t.Helper()
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range ents {
+		names = append(names, e.Name())
+	}
+	return names
 }
 
 // TestTornTail simulates a crash in the middle of the last Append: for
@@ -178,10 +239,11 @@ func TestZeroTail(t *testing.T) {
 	}
 }
 
-// TestDamagedFinalRecord documents the limit of recovery: a final record
-// whose body checksum fails looks exactly like a torn write and is dropped
-// (and reported); damage to its length, which makes the frame's extent
-// unknown, is reported as corruption.
+// TestDamagedFinalRecord documents the limit of recovery: damage to the
+// final record, with nothing after it, looks exactly like a torn write
+// (a crash can leave any prefix of a frame, or a frame whose pages were only
+// partly written), so the record is dropped; but it is saved to the side
+// file and reported, never silently lost.
 func TestDamagedFinalRecord(t *testing.T) {
 	fx := newCrashFixture(t)
 	path := filepath.Join(t.TempDir(), "ledger")
@@ -190,12 +252,6 @@ func TestDamagedFinalRecord(t *testing.T) {
 		b := bytes.Clone(fx.bytes)
 		b[i] ^= 0x80
 		writeFile(t, path, b)
-		if i < fx.starts[last]+frameHeadSize {
-			if _, err := OpenFile(path); !errors.Is(err, ErrCorrupt) {
-				t.Fatalf("byte %d (frame head) flipped: err = %v, want ErrCorrupt", i, err)
-			}
-			continue
-		}
 		fx.checkRecovered(t, path, last, fx.ends[last]-fx.starts[last]).Close()
 	}
 }
@@ -209,16 +265,9 @@ func TestCorruptMiddle(t *testing.T) {
 	for i := headerSize; i < fx.starts[last]; i++ {
 		b := bytes.Clone(fx.bytes)
 		b[i] ^= 0x01
-		writeFile(t, path, b)
-		_, err := OpenFile(path)
-		if !errors.Is(err, ErrCorrupt) {
-			t.Fatalf("byte %d flipped: err = %v, want ErrCorrupt", i, err)
-		}
+		err := checkRefused(t, path, b, "byte "+strconv.Itoa(i)+" flipped")
 		if rec := fx.acknowledged(i); !strings.Contains(err.Error(), "record "+strconv.Itoa(rec)+" ") {
 			t.Fatalf("byte %d flipped: error %q does not name record %d", i, err, rec)
-		}
-		if !bytes.Equal(readFile(t, path), b) {
-			t.Fatalf("byte %d flipped: OpenFile changed the file", i)
 		}
 	}
 }
@@ -247,10 +296,7 @@ func TestConsistentButWrong(t *testing.T) {
 	}
 	path := filepath.Join(t.TempDir(), "ledger")
 	for name, b := range cases {
-		writeFile(t, path, b)
-		if _, err := OpenFile(path); !errors.Is(err, ErrCorrupt) {
-			t.Errorf("%s: err = %v, want ErrCorrupt", name, err)
-		}
+		checkRefused(t, path, b, name)
 	}
 }
 
@@ -273,14 +319,7 @@ func TestBadHeader(t *testing.T) {
 		}(),
 	}
 	for name, b := range cases {
-		writeFile(t, path, b)
-		_, err := OpenFile(path)
-		if !errors.Is(err, ErrFormat) {
-			t.Errorf("%s: err = %v, want ErrFormat", name, err)
-		}
-		if !bytes.Equal(readFile(t, path), b) {
-			t.Errorf("%s: OpenFile changed the file", name)
-		}
+		checkRefused(t, path, b, name)
 	}
 
 	if _, err := OpenFile(t.TempDir()); err == nil {
@@ -369,5 +408,160 @@ func TestScanDetectsChange(t *testing.T) {
 	writeFile(t, path, forged)
 	if err := l.Scan(ctx, 0, func(Entry) error { return nil }); !errors.Is(err, ErrCorrupt) {
 		t.Errorf("forged last record: Scan err = %v, want ErrCorrupt", err)
+	}
+}
+
+// TestLengthPastEnd is the attack of issue 16: a middle record's length
+// rewritten, with a matching length checksum, to run past the end of the
+// file. Recovery used to take it for a torn tail and cut off every record
+// from there; now the complete frames after it make it ErrCorrupt, with the
+// file left byte for byte as it was.
+func TestLengthPastEnd(t *testing.T) {
+	fx := newFixture(t, eightPayloads())
+	path := filepath.Join(t.TempDir(), "ledger")
+	for i := range len(fx.entries) - 1 {
+		for _, extra := range []int{1, 1000, len(fx.bytes)} {
+			b := bytes.Clone(fx.bytes)
+			n := len(b) - fx.starts[i] - frameHeadSize - frameTailSize + extra
+			copy(b[fx.starts[i]:], lengthHead(uint32(n)))
+			checkRefused(t, path, b, fmt.Sprintf("record %d's length %d bytes past the end", i, extra))
+		}
+		// A length that stays inside the file but covers the next frame.
+		b := bytes.Clone(fx.bytes)
+		copy(b[fx.starts[i]:], lengthHead(uint32(fx.ends[i+1]-fx.starts[i]-frameHeadSize-frameTailSize)))
+		checkRefused(t, path, b, fmt.Sprintf("record %d's length covering record %d", i, i+1))
+	}
+}
+
+// TestZeroedRun zeroes runs of several fsynced records, whole or starting
+// and ending inside frames: with complete frames after the run it is
+// ErrCorrupt and the file is unchanged; a run that reaches the end of the
+// file is a zero tail and is dropped (and saved).
+func TestZeroedRun(t *testing.T) {
+	fx := newFixture(t, eightPayloads())
+	path := filepath.Join(t.TempDir(), "ledger")
+	last := len(fx.entries) - 1
+	for first := range last {
+		for end := first + 1; end <= last; end++ {
+			for _, run := range [][2]int{
+				{fx.starts[first], fx.starts[end]},       // records first..end-1, whole
+				{fx.starts[first] + 20, fx.starts[end]},  // from inside record first
+				{fx.starts[first], fx.starts[end] + 3},   // into record end's head
+				{fx.starts[first] + 9, fx.ends[end] - 1}, // into record end's body
+			} {
+				b := bytes.Clone(fx.bytes)
+				clear(b[run[0]:run[1]])
+				ok := end+1 <= last || run[1] <= fx.starts[end]
+				if !ok {
+					continue // the last record is damaged too: see below
+				}
+				checkRefused(t, path, b, fmt.Sprintf("zeros over [%d, %d)", run[0], run[1]))
+			}
+		}
+	}
+	for first := range len(fx.entries) {
+		b := bytes.Clone(fx.bytes)
+		clear(b[fx.starts[first]:])
+		writeFile(t, path, b)
+		fx.checkRecovered(t, path, first, len(b)-fx.starts[first]).Close()
+	}
+}
+
+// eightPayloads are the payloads of a fixture with more records than the
+// crash fixture, so that runs of several records have records after them.
+func eightPayloads() [][]byte {
+	var ps [][]byte
+	for i := range 8 {
+		ps = append(ps, bytes.Repeat([]byte{byte('a' + i)}, 10*i))
+	}
+	return ps
+}
+
+// TestTornTailSavedFirst makes the copy of the torn tail fail to become
+// durable: OpenFile must fail without truncating, and leave no side file.
+func TestTornTailSavedFirst(t *testing.T) {
+	fx := newCrashFixture(t)
+	path := filepath.Join(t.TempDir(), "ledger")
+	torn := fx.bytes[:len(fx.bytes)-3]
+	writeFile(t, path, torn)
+	failing := errors.New("injected directory sync failure")
+	syncDir = func(string) error { return failing }
+	defer func() { syncDir = syncDirectory }()
+	if _, err := OpenFile(path); !errors.Is(err, failing) {
+		t.Fatalf("OpenFile: err = %v, want the sync failure", err)
+	}
+	if !bytes.Equal(readFile(t, path), torn) {
+		t.Fatal("the ledger was truncated although its tail was not saved")
+	}
+	if names := dirNames(t, filepath.Dir(path)); len(names) != 1 {
+		t.Fatalf("the directory holds %q, want only the ledger", names)
+	}
+}
+
+// TestTornTailsKept: a second crash at the same offset gives a second side
+// file; the first is not overwritten.
+func TestTornTailsKept(t *testing.T) {
+	fx := newCrashFixture(t)
+	path := filepath.Join(t.TempDir(), "ledger")
+	var saved []string
+	for _, tail := range [][]byte{[]byte("first crash"), []byte("second")} {
+		writeFile(t, path, append(bytes.Clone(fx.bytes), tail...))
+		l, err := OpenFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		size, name := l.TornTail()
+		l.Close()
+		if size != int64(len(tail)) || !bytes.Equal(readFile(t, name), tail) {
+			t.Fatalf("torn tail %d bytes saved as %q", size, name)
+		}
+		saved = append(saved, name)
+	}
+	if saved[0] == saved[1] || !bytes.Equal(readFile(t, saved[0]), []byte("first crash")) {
+		t.Fatalf("the second recovery overwrote the first side file %q", saved[0])
+	}
+}
+
+// TestOpenSyncsDirectory: every successful open syncs the ledger's
+// directory. The case that matters is a file whose header was written and
+// synced but whose directory entry was not (a crash between the two syncs
+// of a creation): nothing in the file shows it, so the next open must sync
+// the directory before any Append is acknowledged.
+func TestOpenSyncsDirectory(t *testing.T) {
+	fx := newCrashFixture(t)
+	dir := t.TempDir()
+	path := filepath.Join(dir, "ledger")
+	var synced []string
+	syncDir = func(d string) error {
+		synced = append(synced, d)
+		return syncDirectory(d)
+	}
+	defer func() { syncDir = syncDirectory }()
+	for _, tc := range []struct {
+		name  string
+		bytes []byte // nil: no file
+	}{
+		{"new file", nil},
+		{"header only, creation never directory-synced", fx.bytes[:headerSize]},
+		{"interrupted creation", fx.bytes[:5]},
+		{"records", fx.bytes},
+		{"torn tail", fx.bytes[:len(fx.bytes)-1]},
+	} {
+		os.Remove(path)
+		if tc.bytes != nil {
+			writeFile(t, path, tc.bytes)
+		}
+		synced = nil
+		l, err := OpenFile(path)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		l.Close()
+		if !slices.Contains(synced, dir) {
+			t.Errorf("%s: OpenFile synced %q, not the ledger's directory", tc.name, synced)
+		}
+		if _, name := l.TornTail(); name != "" {
+			os.Remove(name)
+		}
 	}
 }
