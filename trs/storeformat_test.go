@@ -70,19 +70,20 @@ func TestStoreFormatFingerprints(t *testing.T) {
 		t.Fatal("record A1 is not the signature's A1")
 	}
 
-	a0, a1 := ristretto255.NewElement(), ristretto255.NewElement()
-	if err := a0.Decode(r.A0[:]); err != nil {
+	a0, err := ristretto255.NewIdentityElement().SetCanonicalBytes(r.A0[:])
+	if err != nil {
 		t.Fatal(err)
 	}
-	if err := a1.Decode(r.A1[:]); err != nil {
+	a1, err := ristretto255.NewIdentityElement().SetCanonicalBytes(r.A1[:])
+	if err != nil {
 		t.Fatal(err)
 	}
 	want := make([]uint64, n)
-	sigma := ristretto255.NewElement().Set(a0)
+	sigma := ristretto255.NewIdentityElement().Set(a0)
 	for j := 1; j <= n; j++ {
 		sigma.Add(sigma, a1) // σ_j = A0 + j·A1
-		doubled := ristretto255.NewElement().Add(sigma, sigma)
-		want[j-1] = binary.LittleEndian.Uint64(doubled.Encode(nil)[:8]) ^ uint64(j)*0x9e3779b97f4a7c15
+		doubled := ristretto255.NewIdentityElement().Add(sigma, sigma)
+		want[j-1] = binary.LittleEndian.Uint64(doubled.Bytes()[:8]) ^ uint64(j)*0x9e3779b97f4a7c15
 	}
 	if !slices.Equal(store.fps, want) {
 		t.Fatalf("Index fingerprints\n got %x\nwant %x", store.fps, want)

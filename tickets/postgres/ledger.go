@@ -160,7 +160,7 @@ func (l *Ledger) Append(ctx context.Context, kind ledger.Kind, payload []byte) (
 		return ledger.Entry{}, err
 	}
 	if len(payload) > ledger.MaxPayload {
-		return ledger.Entry{}, ledger.ErrPayloadTooLarge
+		return ledger.Entry{}, fmt.Errorf("postgres: ledger: payload of %d bytes exceeds ledger.MaxPayload (%d)", len(payload), ledger.MaxPayload)
 	}
 	l.appendMu.Lock()
 	defer l.appendMu.Unlock()
