@@ -8,9 +8,9 @@
 // (rejected), one uses its pass twice (revealed and mapped to its buyer),
 // one replays its ticket (linked); the operators settle their plazas'
 // requests and each other's claims, every role checks what it receives,
-// and the day's statements are netted into fewer transfers. It prints a summary with the time each step took, and exits
-// non-zero if any outcome differs from the expected one, so it doubles as
-// a smoke test.
+// and the day's statements are netted into fewer transfers. It prints a
+// summary with the time each step took, and exits non-zero if any outcome
+// differs from the expected one, so it doubles as a smoke test.
 //
 //	go run ./examples/toll                   # ledgers in memory
 //	go run ./examples/toll -ledger /tmp/toll # each role's ledger a crash-safe file in a new directory
