@@ -9,8 +9,8 @@ import (
 )
 
 // BillingObligations returns what users still owe on the billing invoices
-// (package tickets/billing) due in the period from start (inclusive) to
-// end (exclusive), times taken in whole seconds as by [NewStatement]: for
+// ([billing.Invoice]) due in the period from start (inclusive) to end
+// (exclusive), times taken in whole seconds as by [NewStatement]: for
 // each open invoice, its user owes the collector what book says is owed,
 // the total less the lines struck by disputes. The user is named by the
 // bytes of its arsig key, the collector by those of its ECDSA key, so a
@@ -25,8 +25,9 @@ import (
 //
 // book is the collector's book, or one an auditor rebuilt from its ledger
 // ([billing.Open]); collector is the collector's key, which must be the
-// one that signed book's parameters. Every invoice must be on book: one
-// the collector signed but did not issue is no debt. BillingObligations
+// one that signed book's parameters. Every invoice given, due in the
+// period or not, must be on book: one the collector signed but did not
+// issue is no debt. BillingObligations
 // fails, with an error wrapping [ErrInvalid] and the billing package's
 // error, on such an invoice, another collector's key, and nil inputs.
 func BillingObligations(start, end time.Time, book *billing.Book, collector *ecdsa.PublicKey, invoices []*billing.Invoice) ([]Obligation, error) {

@@ -10,21 +10,22 @@ import (
 )
 
 // TollObligations returns the obligations of the toll statements
-// (package tickets/toll) settled in the period from start (inclusive) to
-// end (exclusive), times taken in whole seconds as by [NewStatement]: for
+// ([toll.Statement]) settled in the period from start (inclusive) to end
+// (exclusive), times taken in whole seconds as by [NewStatement]: for
 // each, its debtor owes its creditor its amount, both named by the bytes
 // of their ECDSA keys (an operator owes one of its plazas, or a partner
 // operator). Statements settled outside the period are left out, so
 // netting consecutive periods nets each statement once; a statement given
 // twice, byte for byte, counts once.
 //
-// Every statement must be signed by the debtor it names, and that debtor
-// must be one of operators, the operators whose debts the netter accepts:
-// a debt of a party that need not pay would be netted against the claims
-// of parties it never dealt with. TollObligations fails, with an error
-// wrapping [ErrInvalid] (and toll.ErrBadSignature for a signature), on a
-// statement of another debtor or not signed by its own, on two different
-// statements with one debtor and number, and on nil inputs.
+// Every statement given, in the period or not, must be signed by the
+// debtor it names, and that debtor must be one of operators, the operators
+// whose debts the netter accepts: a debt nobody can hold its debtor to
+// would be netted against the claims of parties that debtor never dealt
+// with. TollObligations fails, with an error wrapping [ErrInvalid] (and
+// toll.ErrBadSignature for a signature), on a statement of another debtor
+// or not signed by its own, on two different statements with one debtor
+// and number (a forked operator), and on nil inputs.
 func TollObligations(start, end time.Time, operators []*ecdsa.PublicKey, statements []*toll.Statement) ([]Obligation, error) {
 	from, to, err := period(start, end)
 	if err != nil {
