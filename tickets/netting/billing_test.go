@@ -21,8 +21,9 @@ var (
 )
 
 // The users of a billing period: the victim is billed, on a tampered line,
-// a record of the owner's, disputes it, and the record is billed again to
-// the owner, due a week later; the payer pays; the ignorer's invoice is
+// a record of the owner's, disputes it, is billed it again alone and
+// disputes that too, and the record is billed to the owner, due a week
+// later; the payer pays; the ignorer's invoice is
 // taken from its deposit.
 const (
 	victim = iota
@@ -103,6 +104,19 @@ func newBillingPeriod(t testing.TB, signer *ecdsa.PrivateKey, c money.Currency) 
 	d, err := billing.NewDispute(byUser[victim], tampered, issued.Add(time.Hour))
 	must(t, err)
 	must(t, b.collector.Accept(ctx, d.Bytes()))
+	// The struck record is billed to the victim again, alone, and struck
+	// again: that invoice is void.
+	void, err := billing.NewInvoice(signer, p, b.users[victim].Public(), issued.Add(time.Hour), billingDue,
+		[]billing.Line{{Usage: ol[len(ol)-1].Usage, Opening: vl[0].Opening}})
+	must(t, err)
+	must(t, b.collector.Issue(ctx, void))
+	b.invoices = append(b.invoices, void)
+	d, err = billing.NewDispute(void, 0, issued.Add(time.Hour))
+	must(t, err)
+	must(t, b.collector.Accept(ctx, d.Bytes()))
+	if owed, err := b.collector.Book().Owed(void.ID()); err != nil || owed.Sign() != 0 {
+		t.Fatalf("the void invoice owes %v (%v)", owed, err)
+	}
 	rebilled, err := b.collector.DraftInvoices(p.ID(), issued.Add(2*time.Hour), rebilledDue)
 	must(t, err)
 	if len(rebilled) != 1 || !rebilled[0].User().Equal(b.users[owner].Public()) {
