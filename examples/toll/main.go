@@ -7,10 +7,10 @@
 // operator's road or the partner's, one presents an overheard entry proof
 // (rejected), one uses its pass twice (revealed and mapped to its buyer),
 // one replays its ticket (linked); the operators settle their plazas'
-// requests and each other's claims, and every role checks what it
-// receives. It prints a summary with the time each step took, and exits
-// non-zero if any outcome differs from the expected one, so it doubles as
-// a smoke test.
+// requests and each other's claims, every role checks what it receives,
+// and the day's statements are netted into fewer transfers. It prints a
+// summary with the time each step took, and exits non-zero if any outcome
+// differs from the expected one, so it doubles as a smoke test.
 //
 //	go run ./examples/toll                   # ledgers in memory
 //	go run ./examples/toll -ledger /tmp/toll # each role's ledger a crash-safe file in a new directory
@@ -473,6 +473,9 @@ func simulate(w io.Writer, o options) error {
 		return fmt.Errorf("%d inter-operator statements, want %d", interop, len(dir.operators))
 	}
 	step(w, "claims", t0, "each operator settled the partner's claims item by item from public records")
+	if err := netDay(w, d, dir); err != nil {
+		return err
+	}
 
 	// Rebuild each operator from its ledger.
 	t0 = time.Now()

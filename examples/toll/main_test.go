@@ -16,7 +16,7 @@ func TestSimulate(t *testing.T) {
 		if err := simulate(&out, options{vehicles: 16, ringSize: 8, ledgerDir: dir}); err != nil {
 			t.Fatalf("ledgers %q: %v\n%s", dir, err, out.String())
 		}
-		want := []string{"REJECTED bad proof", "REVEALED", "names the buyer", "LINKED", "payout", "interop", "state equal", "ok:"}
+		want := []string{"REJECTED bad proof", "REVEALED", "names the buyer", "LINKED", "payout", "interop", "saved", "transfer", "state equal", "ok:"}
 		if dir != "" {
 			want = append(want, "ledger files reopened")
 		}

@@ -276,6 +276,13 @@ func runOperator(net *network, box chan []byte, me *opInfo, key *ecdsa.PrivateKe
 				continue
 			}
 			net.send(me.name, "main", "claim-statement", list(m.body, []byte(st.Amount().String())))
+		case "statements":
+			// Every statement it signed, for the netter.
+			var sts [][]byte
+			for _, s := range op.Statements() {
+				sts = append(sts, s.Bytes())
+			}
+			net.send(me.name, m.from, "statements", list(sts...))
 		case "rebuild":
 			// The same operator rebuilt from its ledger: every record
 			// verified, the same statements, reveals still mapped.

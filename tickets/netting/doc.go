@@ -6,7 +6,10 @@
 // Most users need [Net], to compute a [Settlement] from [Obligation]s, and
 // [NewStatement], to sign it for a period; readers need [ParseStatement],
 // [Statement.Verify] and [Settlement.Check] or [Settlement.CheckParty].
+// [TollObligations] and [BillingObligations] make the obligations from the
+// records of the toll and billing systems.
 //
+//	obligations, err := netting.TollObligations(start, end, operators, statements)
 //	s, err := netting.Net(obligations)
 //	st, err := netting.NewStatement(netterKey, start, end, s)
 //	_, err = l.Append(ctx, netting.Kind, st.Bytes())
@@ -19,6 +22,33 @@
 // theirs. An obligation says that its payer owes its payee a positive
 // amount of money (package tickets/money). Feeding netting from another
 // system is turning its records into obligations.
+//
+// # What feeds it
+//
+// Three systems produce obligations, each with its parties named by the
+// bytes of their keys, so a key that plays a part in two systems is one
+// party in both:
+//
+//   - toll settlement (package tickets/toll): [TollObligations] turns the
+//     statements of a period, each signed by its debtor, into what each
+//     operator owes its plazas and its partner operators; only debtors the
+//     netter names are accepted;
+//   - billing (package tickets/billing): [BillingObligations] turns the
+//     invoices due in a period into what each user still owes the
+//     collector, as the collector's book says after disputes; paid and
+//     forfeited invoices owe nothing;
+//   - the crowd-loan pool (package tickets/loans): its Pool.Obligations,
+//     pledges owed to borrowers and instalments owed to lenders, which the
+//     pool nets itself each period.
+//
+// Both take only records vouched for by a key the caller names (a
+// statement signed by a trusted operator, an invoice on the book of the
+// collector whose key is given), count a record given twice once, and
+// take only the records of the period, so netting consecutive periods nets
+// each record once. Netting moves no money: a party that does not pay its
+// transfers leaves unpaid creditors it may never have dealt with, which is
+// why only the debts of trusted parties (or, like billing's users, of
+// parties bound by a deposit) belong in a netting.
 //
 // # What is guaranteed
 //

@@ -6,7 +6,8 @@ var (
 	// ErrInvalid is wrapped by errors about obligations that cannot be
 	// netted: a party name that is empty or too long, a payer who is its
 	// own payee, an amount that is not positive, or totals beyond the range
-	// of money (which also wrap money.ErrOverflow).
+	// of money (which also wrap money.ErrOverflow); and about records that
+	// are no obligations ([TollObligations], [BillingObligations]).
 	ErrInvalid = errors.New("netting: invalid obligations")
 
 	// ErrMalformed is wrapped by every error of [ParseStatement]: bytes that

@@ -47,14 +47,8 @@ func NewStatement(key *ecdsa.PrivateKey, start, end time.Time, s *Settlement) (*
 	}
 	st := &Statement{netter: key.Public(), settlement: s}
 	var err error
-	if st.start, err = wire.Seconds(start); err != nil {
-		return nil, fmt.Errorf("%w: start: %w", ErrInvalid, err)
-	}
-	if st.end, err = wire.Seconds(end); err != nil {
-		return nil, fmt.Errorf("%w: end: %w", ErrInvalid, err)
-	}
-	if !st.start.Before(st.end) {
-		return nil, fmt.Errorf("%w: period ends at or before it starts", ErrInvalid)
+	if st.start, st.end, err = period(start, end); err != nil {
+		return nil, err
 	}
 	body, err := st.encodeBody()
 	if err != nil {
@@ -64,6 +58,21 @@ func NewStatement(key *ecdsa.PrivateKey, start, end time.Time, s *Settlement) (*
 		return nil, err
 	}
 	return st, nil
+}
+
+// period returns the period from start to end as a statement stores it:
+// whole seconds in UTC, truncated. start must be before end.
+func period(start, end time.Time) (from, to time.Time, err error) {
+	if from, err = wire.Seconds(start); err != nil {
+		return time.Time{}, time.Time{}, fmt.Errorf("%w: start: %w", ErrInvalid, err)
+	}
+	if to, err = wire.Seconds(end); err != nil {
+		return time.Time{}, time.Time{}, fmt.Errorf("%w: end: %w", ErrInvalid, err)
+	}
+	if !from.Before(to) {
+		return time.Time{}, time.Time{}, fmt.Errorf("%w: period ends at or before it starts", ErrInvalid)
+	}
+	return from, to, nil
 }
 
 func (st *Statement) encodeBody() ([]byte, error) {
