@@ -280,7 +280,8 @@ func usedEntry(t testing.TB, db *DB, commitment [32]byte) bool {
 // shown again; the used set holds exactly the entry commitments presented,
 // the accepted tickets' among them (never a ticket spent with its proof
 // unused); settlement over the database pays each accepted ticket once,
-// and nothing else.
+// in statements that pay nothing else, and nothing again when the same
+// requests are filed a second time.
 func TestPlazasShareOneDatabase(t *testing.T) {
 	if schema := os.Getenv(plazaVariable); schema != "" {
 		runLane(schema)
