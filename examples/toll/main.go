@@ -14,6 +14,7 @@
 //
 //	go run ./examples/toll                   # ledgers in memory
 //	go run ./examples/toll -ledger /tmp/toll # each role's ledger a crash-safe file in a new directory
+//	go run ./examples/toll -postgres DSN     # the shared stores and each role's ledger in PostgreSQL
 package main
 
 import (
@@ -34,12 +35,14 @@ import (
 	"github.com/ringtrace/ringtrace/tickets/ledger"
 	"github.com/ringtrace/ringtrace/tickets/money"
 	"github.com/ringtrace/ringtrace/tickets/toll"
+	"github.com/ringtrace/ringtrace/trs"
 )
 
 type options struct {
 	vehicles  int
 	ringSize  int
 	ledgerDir string // "" keeps the ledgers in memory
+	postgres  string // a PostgreSQL connection string; "" for none
 }
 
 func main() {
@@ -47,6 +50,7 @@ func main() {
 	flag.IntVar(&o.vehicles, "vehicles", 300, "number of vehicles (a multiple of -ring, at least two rings)")
 	flag.IntVar(&o.ringSize, "ring", 50, "tickets per sale ring (the paper's size is 50)")
 	flag.StringVar(&o.ledgerDir, "ledger", "", "keep every role's ledger as a file in this new directory instead of memory")
+	flag.StringVar(&o.postgres, "postgres", "", "keep the shared stores and every role's ledger in the PostgreSQL database of this connection string")
 	flag.Parse()
 	if err := simulate(os.Stdout, o); err != nil {
 		fmt.Fprintln(os.Stderr, "toll:", err)
@@ -107,7 +111,29 @@ type driver struct {
 	box     chan []byte
 	ledger  func(name string) (ledger.Ledger, error)
 	files   []ledger.Ledger
-	pending []message // reports that arrived before they were awaited
+	pg      *postgresRun // the database, in -postgres mode
+	pending []message    // reports that arrived before they were awaited
+}
+
+// sharedStores returns the stores every exit shares: the database's, or
+// kept on the ledger "shared".
+func (d *driver) sharedStores() (trs.Store, tickets.UsedSet, error) {
+	if d.pg != nil {
+		return d.pg.db.SpentStore(), d.pg.db.UsedSet(), nil
+	}
+	shared, err := d.ledger("shared")
+	if err != nil {
+		return nil, nil, err
+	}
+	spent, err := tickets.OpenSpentStore(ctx, shared)
+	if err != nil {
+		return nil, nil, err
+	}
+	used, err := tickets.OpenUsedSet(ctx, shared)
+	if err != nil {
+		return nil, nil, err
+	}
+	return spent, used, nil
 }
 
 // await returns the next n reports of topic, keeping reports of other
@@ -147,6 +173,9 @@ func simulate(w io.Writer, o options) error {
 	if o.ringSize < 2 || rings < 2 || o.vehicles%o.ringSize != 0 {
 		return fmt.Errorf("-vehicles (%d) must be a multiple of -ring (%d), at least two rings", o.vehicles, o.ringSize)
 	}
+	if o.ledgerDir != "" && o.postgres != "" {
+		return errors.New("-ledger and -postgres exclude each other")
+	}
 	d := &driver{net: newNetwork()}
 	d.box = d.net.inbox("main")
 	where := "memory"
@@ -166,6 +195,14 @@ func simulate(w io.Writer, o options) error {
 			}
 			return f, err
 		}
+	}
+	if o.postgres != "" {
+		var err error
+		if d.pg, err = openPostgres(o.postgres); err != nil {
+			return err
+		}
+		defer d.pg.db.Close()
+		where, d.ledger = d.pg.where(), d.pg.ledger
 	}
 	defer func() {
 		for _, f := range d.files {
@@ -218,15 +255,7 @@ func simulate(w io.Writer, o options) error {
 	for i := range o.vehicles {
 		dir.vehicles = append(dir.vehicles, fmt.Sprintf("vehicle-%d", i))
 	}
-	shared, err := d.ledger("shared")
-	if err != nil {
-		return err
-	}
-	spent, err := tickets.OpenSpentStore(ctx, shared)
-	if err != nil {
-		return err
-	}
-	used, err := tickets.OpenUsedSet(ctx, shared)
+	spent, used, err := d.sharedStores()
 	if err != nil {
 		return err
 	}
@@ -494,13 +523,17 @@ func simulate(w io.Writer, o options) error {
 	if _, err := d.await("stopped", roles); err != nil {
 		return err
 	}
-	if o.ledgerDir != "" {
+	if o.ledgerDir != "" || d.pg != nil {
 		t0 = time.Now()
 		n, err := reopen(o.ledgerDir, dir, keys, configs, d)
 		if err != nil {
 			return err
 		}
-		step(w, "files", t0, "%d ledger files reopened; operators and plazas rebuilt from them", n)
+		what := "files"
+		if d.pg != nil {
+			what = "chains"
+		}
+		step(w, what, t0, "%d ledger %s reopened; operators and plazas rebuilt from them", n, what)
 	}
 	fmt.Fprintf(w, "ok: %d trips paid once, double use revealed, forged entry rejected, replay linked, %d inter-operator statements (%.0f ms in all)\n",
 		o.vehicles, interop, float64(time.Since(total).Microseconds())/1000)
@@ -508,7 +541,9 @@ func simulate(w io.Writer, o options) error {
 }
 
 // reopen closes every ledger file and rebuilds each operator and plaza
-// from its file, as a restarted process would.
+// from its ledger, a file in path or a chain of the database, as a
+// restarted process would. It returns the number of files in path, or of
+// chains reopened.
 func reopen(path string, dir *directory, keys map[string]*ecdsa.PrivateKey, configs map[string]toll.Config, d *driver) (int, error) {
 	for _, f := range d.files {
 		if err := f.Close(); err != nil && !errors.Is(err, ledger.ErrClosed) {
@@ -516,52 +551,41 @@ func reopen(path string, dir *directory, keys map[string]*ecdsa.PrivateKey, conf
 		}
 	}
 	d.files = nil
-	open := func(name string) (ledger.Ledger, error) {
-		f, err := ledger.OpenFile(filepath.Join(path, name+".ledger"))
-		if err == nil {
-			d.files = append(d.files, f)
-		}
-		return f, err
-	}
-	shared, err := open("shared")
+	spent, used, err := d.sharedStores()
 	if err != nil {
 		return 0, err
 	}
-	spent, err := tickets.OpenSpentStore(ctx, shared)
-	if err != nil {
-		return 0, err
-	}
-	used, err := tickets.OpenUsedSet(ctx, shared)
-	if err != nil {
-		return 0, err
-	}
-	n := 1
+	n := 0
 	for _, op := range dir.operators {
-		l, err := open(op.name)
+		l, err := d.ledger(op.name)
 		if err != nil {
 			return 0, err
 		}
 		rebuilt, err := toll.OpenOperator(ctx, keys[op.name], configs[op.name], toll.Stores{Ledger: l, Spent: spent})
 		if err != nil {
-			return 0, fmt.Errorf("operator %s from its file: %w", op.name, err)
+			return 0, fmt.Errorf("operator %s from its ledger: %w", op.name, err)
 		}
 		if len(rebuilt.Statements()) == 0 {
-			return 0, fmt.Errorf("operator %s from its file has no statements", op.name)
+			return 0, fmt.Errorf("operator %s from its ledger has no statements", op.name)
 		}
 		n++
 		for _, p := range op.plazas {
-			l, err := open(p.name)
+			l, err := d.ledger(p.name)
 			if err != nil {
 				return 0, err
 			}
 			if _, err := toll.OpenPlaza(ctx, keys[p.name], p.id, op.key, []*ecdsa.PublicKey{dir.partnerOf(op).key}, toll.Stores{Ledger: l, Spent: spent, Used: used}); err != nil {
-				return 0, fmt.Errorf("plaza %s from its file: %w", p.name, err)
+				return 0, fmt.Errorf("plaza %s from its ledger: %w", p.name, err)
 			}
 			n++
 		}
 	}
-	if entries, err := os.ReadDir(path); err != nil || len(entries) != n+1 {
-		return 0, fmt.Errorf("%d files in %s, want %d", len(entries), path, n+1)
+	if path == "" {
+		return n, nil
 	}
-	return n + 1, nil
+	// And the authority's file, and the shared one.
+	if entries, err := os.ReadDir(path); err != nil || len(entries) != n+2 {
+		return 0, fmt.Errorf("%d files in %s, want %d", len(entries), path, n+2)
+	}
+	return n + 2, nil
 }

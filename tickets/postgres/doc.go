@@ -8,8 +8,11 @@
 // only.
 //
 // Most users need [Open], then [DB.SpentStore] under a [trs.Index],
-// [DB.UsedSet] and [DB.Ledger]. This is the only package of the module
-// that imports the driver (github.com/jackc/pgx/v5).
+// [DB.UsedSet] and [DB.Ledger]; for the toll roles of
+// [github.com/ringtrace/ringtrace/tickets/toll], the spent store and the
+// used set are the Spent and Used of every plaza's Stores, and each role's
+// Ledger a chain of its own. This is the only package of the module that
+// imports the driver (github.com/jackc/pgx/v5).
 //
 // # Spent signatures
 //
@@ -33,7 +36,8 @@
 // from registration: a process registers each tag ([SpentStore.Register])
 // with the time until which its records are needed — the sale's validity
 // end plus the settlement grace — when it learns of the sale, before it
-// checks signatures under it. A check under a tag that was never registered
+// checks signatures under it: a toll plaza or operator that applies a
+// sale record s calls Register(ctx, s.Tag(), s.ValidUntil().Add(grace)). A check under a tag that was never registered
 // is an error ([ErrUnregisteredTag]), never Fresh. [SpentStore.Prune] drops
 // the records and rows of tags past their time, in bounded batches; a
 // pruned tag is unregistered again, so a late ticket under it fails instead

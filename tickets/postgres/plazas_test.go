@@ -1,340 +1,449 @@
 package postgres
 
 import (
-	"bufio"
-	"context"
-	"encoding/json"
+	"bytes"
 	"fmt"
-	"io"
 	"os"
-	"os/exec"
-	"slices"
-	"syscall"
+	"strings"
 	"testing"
 	"time"
 
-	"github.com/ringtrace/ringtrace/trs"
+	"github.com/ringtrace/ringtrace/ecdsa"
+	"github.com/ringtrace/ringtrace/tickets"
+	"github.com/ringtrace/ringtrace/tickets/internal/wire"
+	"github.com/ringtrace/ringtrace/tickets/money"
+	"github.com/ringtrace/ringtrace/tickets/toll"
 )
 
-// The plaza processes of TestPlazasShareOneDatabase are this test binary,
-// run again with plazaVariable naming the schema to work in. A plaza reads
-// presentations, one JSON line each, from stdin and answers each with one
-// JSON line on stdout.
-//
-// What a plaza does with a presentation is plazaWork. Today it is a
-// trs.Index over the PostgreSQL spent store (trsPlazaWork); a toll plaza's
-// exit over the PostgreSQL stores replaces it, with a presentation that
-// carries a ticket instead of a bare signature.
+var (
+	krw       = money.MustCurrency("KRW")
+	saleTime  = time.Date(2026, 11, 21, 5, 0, 0, 0, time.UTC)
+	tripsFrom = saleTime.Add(time.Hour)
+)
 
-const plazaVariable = "RINGTRACE_POSTGRES_PLAZA_SCHEMA"
-
-// presentation is what one plaza is shown.
-type presentation struct {
-	Input []byte // for trsPlazaWork, a JSON signedMessage
-	// PauseAt, if set, is the hookPoint name (after-lock, before-commit)
-	// at which the plaza stops mid-check-and-add, printing "paused", to be
-	// killed there.
-	PauseAt string
+// tollSide is what runs in the test's own process: the registration
+// authority, the operator (which sells, maps revealed tickets to buyers
+// and settles) and the vehicles. The authority's and the operator's
+// ledgers are chains of the database; the operator reads the database's
+// spent store.
+type tollSide struct {
+	t        *testing.T
+	db       *DB
+	opKey    *ecdsa.PrivateKey
+	op       *toll.Operator
+	cfg      toll.Config
+	plazas   map[toll.PlazaID]*ecdsa.PrivateKey
+	records  [][]byte // plaza registrations, the fare table, the sale
+	vehicles []*tollVehicle
 }
 
-// outcome is a plaza's answer: Fresh (accepted), Linked or Revealed, with
-// the revealed slot; or an error.
-type outcome struct {
-	Kind  string
-	Slot  int
-	Error string
+type tollVehicle struct {
+	id   toll.VehicleID
+	pass *toll.Pass
+	slot int // its slot in the sale's ring, once a reveal has shown it; -1 before
 }
 
-// plazaWork handles one presentation at a plaza over db.
-type plazaWork func(ctx context.Context, db *DB, input []byte) (outcome, error)
-
-// signedMessage is the trs plaza's input: a signature with its tag.
-type signedMessage struct {
-	Issue, Ring, Message, Signature []byte
-}
-
-func trsPlazaWork(ctx context.Context, db *DB, input []byte) (outcome, error) {
-	var m signedMessage
-	if err := json.Unmarshal(input, &m); err != nil {
-		return outcome{}, err
-	}
-	ring, err := trs.ParseRing(m.Ring)
-	if err != nil {
-		return outcome{}, err
-	}
-	sig, err := trs.ParseSignature(m.Signature)
-	if err != nil {
-		return outcome{}, err
-	}
-	res, err := trs.NewIndex(db.SpentStore()).CheckAndAdd(ctx, trs.NewTag(m.Issue, ring), m.Message, sig)
-	if err != nil {
-		return outcome{}, err
-	}
-	return outcome{Kind: res.Kind.String(), Slot: res.Index}, nil
-}
-
-// runPlaza is a plaza process's main.
-func runPlaza(schema string, work plazaWork) {
-	fail := func(err error) {
-		fmt.Println("error", err)
-		os.Exit(1)
-	}
-	cfg, err := poolConfig(os.Getenv(dsnVariable), schema)
-	if err != nil {
-		fail(err)
-	}
-	db, err := open(ctx, cfg)
-	if err != nil {
-		fail(err)
-	}
-	var pauseAt string
-	db.SpentStore().hook = func(p hookPoint, _ uint32) {
-		if p.String() == pauseAt {
-			fmt.Println("paused")
-			time.Sleep(time.Hour) // until killed
-		}
-	}
-	fmt.Println("ready")
-	in := bufio.NewScanner(os.Stdin)
-	in.Buffer(nil, 1<<20)
-	for in.Scan() {
-		var p presentation
-		if err := json.Unmarshal(in.Bytes(), &p); err != nil {
-			fail(err)
-		}
-		pauseAt = p.PauseAt
-		out, err := work(ctx, db, p.Input)
-		if err != nil {
-			out = outcome{Error: err.Error()}
-		}
-		line, _ := json.Marshal(out)
-		fmt.Println(string(line))
-	}
-	os.Exit(0)
-}
-
-// plaza is a running plaza process.
-type plaza struct {
-	t     *testing.T
-	name  string
-	cmd   *exec.Cmd
-	stdin io.WriteCloser
-	lines chan string
-}
-
-func startPlaza(t *testing.T, schema, name string) *plaza {
+func mustKey(t testing.TB) *ecdsa.PrivateKey {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], "-test.run=^TestPlazasShareOneDatabase$")
-	cmd.Env = append(os.Environ(), plazaVariable+"="+schema)
-	cmd.Stderr = os.Stderr
-	stdin, err := cmd.StdinPipe()
+	k, err := ecdsa.GenerateKey()
 	if err != nil {
 		t.Fatal(err)
 	}
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	p := &plaza{t: t, name: name, cmd: cmd, stdin: stdin, lines: make(chan string, 16)}
-	go func() {
-		s := bufio.NewScanner(stdout)
-		for s.Scan() {
-			p.lines <- s.Text()
-		}
-		close(p.lines)
-	}()
-	t.Cleanup(func() {
-		stdin.Close()
-		cmd.Process.Kill()
-		cmd.Wait()
-	})
-	p.expect("ready")
-	return p
+	return k
 }
 
-func (p *plaza) next() string {
-	p.t.Helper()
-	select {
-	case line, ok := <-p.lines:
-		if !ok {
-			p.t.Fatalf("%s exited", p.name)
-		}
-		return line
-	case <-time.After(60 * time.Second):
-		p.t.Fatalf("%s: no answer", p.name)
-	}
-	return ""
-}
-
-func (p *plaza) expect(line string) {
-	p.t.Helper()
-	if got := p.next(); got != line {
-		p.t.Fatalf("%s: %q, want %q", p.name, got, line)
-	}
-}
-
-func (p *plaza) present(pr presentation) {
-	p.t.Helper()
-	line, _ := json.Marshal(pr)
-	if _, err := p.stdin.Write(append(line, '\n')); err != nil {
-		p.t.Fatal(err)
-	}
-}
-
-func (p *plaza) outcome() outcome {
-	p.t.Helper()
-	var o outcome
-	if err := json.Unmarshal([]byte(p.next()), &o); err != nil {
-		p.t.Fatalf("%s: %v", p.name, err)
-	}
-	return o
-}
-
-func (p *plaza) kill() {
-	p.t.Helper()
-	if err := p.cmd.Process.Signal(syscall.SIGKILL); err != nil {
-		p.t.Fatal(err)
-	}
-	p.cmd.Wait()
-}
-
-// TestPlazasShareOneDatabase runs plazas as separate processes on one
-// PostgreSQL database. Copies of one signature, and signatures by the same
-// member on other messages, are presented at every plaza at once: exactly
-// one plaza accepts (Fresh), every other finds it Linked (a copy) or
-// Revealed (the member). Then a plaza is killed with SIGKILL in the middle
-// of its check-and-add, after taking the tag's lock and after inserting
-// its record: the other plazas, waiting for that lock, go on, and exactly
-// one of them accepts — the killed plaza's unacknowledged spend left
-// nothing behind. At the end every acknowledged spend is stored, and
-// nothing else.
-func TestPlazasShareOneDatabase(t *testing.T) {
-	if schema := os.Getenv(plazaVariable); schema != "" {
-		runPlaza(schema, trsPlazaWork)
-	}
-	const plazas, n = 4, 16
-	cfg, schema := testSchema(t)
-	db := openConfig(t, cfg)
-	admin := adminConn(t, cfg)
-	privs, ring := testMembers(t, n)
-	issue := []byte("sale-2026-11-21/plazas")
-	tag := trs.NewTag(issue, ring)
-	register(t, db.SpentStore(), tag)
-	var ps []*plaza
-	for i := range plazas {
-		ps = append(ps, startPlaza(t, schema, fmt.Sprintf("plaza %d", i)))
-	}
-	type shown struct {
-		msg string
-		sig *trs.Signature
-	}
-	sign := func(member int, msg string) shown {
-		sig, err := trs.Sign(privs[member], tag, []byte(msg))
+func must[T any](t testing.TB) func(T, error) T {
+	return func(v T, err error) T {
+		t.Helper()
 		if err != nil {
 			t.Fatal(err)
 		}
-		return shown{msg, sig}
+		return v
 	}
-	input := func(s shown) []byte {
-		b, _ := json.Marshal(signedMessage{Issue: issue, Ring: ring.Bytes(), Message: []byte(s.msg), Signature: s.sig.Bytes()})
-		return b
-	}
-	var acknowledged []shown // every presentation a plaza accepted
+}
 
-	// judge checks one round's outcomes: exactly one Fresh; a copy of the
-	// Fresh signature is Linked, anything else by the member Revealed.
-	judge := func(member int, shownAt map[int]shown, outcomes map[int]outcome) {
-		t.Helper()
-		fresh := -1
-		for i, o := range outcomes {
-			if o.Kind == trs.Fresh.String() {
-				if fresh >= 0 {
-					t.Fatalf("member %d accepted at plazas %d and %d", member, fresh, i)
-				}
-				fresh = i
+// newTollSide sets up operator A with plazas 1 and 2 and sells one sale
+// of n passes to n registered vehicles.
+func newTollSide(t *testing.T, db *DB, n int) *tollSide {
+	t.Helper()
+	authKey := mustKey(t)
+	s := &tollSide{t: t, db: db, opKey: mustKey(t), plazas: map[toll.PlazaID]*ecdsa.PrivateKey{1: mustKey(t), 2: mustKey(t), 3: mustKey(t)}}
+	s.cfg = toll.Config{Authority: authKey.Public(), Currency: krw,
+		Policy: tickets.Policy{RingSize: n, Validity: 24 * time.Hour}}
+	authority := must[*toll.Authority](t)(toll.OpenAuthority(ctx, authKey, must[*Ledger](t)(db.Ledger(ctx, "authority"))))
+	s.op = must[*toll.Operator](t)(toll.OpenOperator(ctx, s.opKey, s.cfg, toll.Stores{Ledger: must[*Ledger](t)(db.Ledger(ctx, "operator/A")), Spent: db.SpentStore()}))
+	for id := toll.PlazaID(1); id <= 3; id++ {
+		s.records = append(s.records, must[[]byte](t)(s.op.RegisterPlaza(ctx, id, fmt.Sprintf("Plaza %d", id), s.plazas[id].Public())))
+	}
+	var fares []toll.Fare
+	for entry := toll.PlazaID(1); entry <= 3; entry++ {
+		for exit := toll.PlazaID(1); exit <= 3; exit++ {
+			if entry != exit {
+				fares = append(fares, toll.Fare{Entry: entry, Exit: exit, Amount: money.MustNew(1000+100*int64(entry+exit), krw)})
 			}
 		}
-		if fresh < 0 {
-			t.Fatalf("member %d accepted nowhere: %v", member, outcomes)
+	}
+	s.records = append(s.records, must[[]byte](t)(s.op.PublishFares(ctx, fares, 2*time.Hour, saleTime)))
+
+	var vehicles []*toll.Vehicle
+	var sale []byte
+	for i := range n {
+		key := mustKey(t)
+		id := toll.VehicleID(1001 + i)
+		v := must[*toll.Vehicle](t)(toll.NewVehicle(key, authKey.Public()))
+		if err := v.SetRegistration(must[[]byte](t)(authority.Register(ctx, id, key.Public(), saleTime))); err != nil {
+			t.Fatal(err)
 		}
-		acknowledged = append(acknowledged, shownAt[fresh])
-		for i, o := range outcomes {
-			copyOfFresh := slices.Equal(shownAt[i].sig.Bytes(), shownAt[fresh].sig.Bytes())
-			switch {
-			case i == fresh:
-			case copyOfFresh && o.Kind == trs.Linked.String():
-			case !copyOfFresh && o.Kind == trs.Revealed.String() && o.Slot == member:
-			default:
-				t.Fatalf("member %d at plaza %d: %+v (a copy of the accepted one: %v)", member, i, o, copyOfFresh)
+		order := must[[]byte](t)(v.Order(s.opKey.Public(), money.MustNew(3000, krw), saleTime))
+		sale = must[[]byte](t)(s.op.Purchase(ctx, order, saleTime))
+		vehicles = append(vehicles, v)
+		s.vehicles = append(s.vehicles, &tollVehicle{id: id, slot: -1})
+	}
+	if sale == nil {
+		t.Fatal("no sale")
+	}
+	// The operator, too, checks tickets (to reveal and to settle): it
+	// registers the tag of the sale it made.
+	parsed := must[*tickets.Sale](t)(tickets.ParseSale(sale))
+	if err := db.SpentStore().Register(ctx, parsed.Tag(), parsed.ValidUntil().Add(settlementGrace)); err != nil {
+		t.Fatal(err)
+	}
+	s.records = append(s.records, sale)
+	for i, v := range vehicles {
+		passes := must[[]*toll.Pass](t)(v.Claim(sale))
+		if len(passes) != 1 {
+			t.Fatalf("vehicle %d: %d passes", i, len(passes))
+		}
+		s.vehicles[i].pass = passes[0]
+	}
+	return s
+}
+
+func (s *tollSide) laneSetup(id toll.PlazaID, name string) laneSetup {
+	return laneSetup{Key: s.plazas[id].Bytes(), Operator: s.opKey.Public().Bytes(), Plaza: id, Lane: name, Records: s.records}
+}
+
+// exitAt is a ticket to present at a lane, and its trip's entry
+// commitment.
+type exitAt struct {
+	lane   *lane
+	ticket []byte
+	entry  [32]byte
+	at     time.Time
+}
+
+// enter makes vehicle v enter at lane entry at time at.
+func (s *tollSide) enter(entry *lane, at time.Time) *toll.Trip {
+	s.t.Helper()
+	trip := must[*toll.Trip](s.t)(toll.NewTrip())
+	if err := trip.SetEntryProof(entry.enter(trip.Commitment(), at)); err != nil {
+		s.t.Fatal(err)
+	}
+	return trip
+}
+
+// exit returns vehicle v's ticket for trip, entered at time at, to exit at
+// lane exit half an hour later.
+func (s *tollSide) exit(v int, trip *toll.Trip, exit *lane, at time.Time) exitAt {
+	s.t.Helper()
+	tk := must[[]byte](s.t)(s.vehicles[v].pass.Ticket(trip, s.opKey.Public(), exit.setup.Plaza))
+	return exitAt{lane: exit, ticket: tk, entry: trip.Commitment(), at: at.Add(30 * time.Minute)}
+}
+
+func (e exitAt) command() laneCommand { return laneCommand{Ticket: e.ticket, Time: e.at} }
+
+// presentAll presents every exit at once (each at its own lane) and
+// returns the answers.
+func presentAll(exits []exitAt) []laneAnswer {
+	for _, e := range exits {
+		e.lane.send(e.command())
+	}
+	answers := make([]laneAnswer, len(exits))
+	for i, e := range exits {
+		answers[i] = e.lane.answer()
+	}
+	return answers
+}
+
+// acknowledged is an exit a lane accepted: its ticket was spent and its
+// usage request signed.
+type acknowledged struct {
+	exitAt
+	usage []byte
+}
+
+// judge checks the answers to exits of vehicle v presented at once:
+// exactly one accepted; a copy of the accepted ticket linked, any other
+// ticket revealed (at the vehicle's slot, and mapped to the vehicle by
+// the operator); either refused as entry-reused if another exit presented
+// its entry proof. It returns the accepted exit.
+func (s *tollSide) judge(v int, exits []exitAt, answers []laneAnswer) acknowledged {
+	s.t.Helper()
+	var seen []string
+	for i, a := range answers {
+		seen = append(seen, exits[i].lane.name+": "+a.Outcome)
+	}
+	s.t.Logf("vehicle %d: %s", v, strings.Join(seen, ", "))
+	var ack *acknowledged
+	for i, a := range answers {
+		if a.Outcome == exitAccepted {
+			if ack != nil {
+				s.t.Fatalf("vehicle %d accepted at %s and %s", v, ack.lane.name, exits[i].lane.name)
 			}
+			ack = &acknowledged{exits[i], a.Usage}
 		}
+	}
+	if ack == nil {
+		s.t.Fatalf("vehicle %d accepted nowhere: %+v", v, answers)
+	}
+	for i, a := range answers {
+		e := exits[i]
+		copyOfAccepted := bytes.Equal(e.ticket, ack.ticket)
+		sharesEntry := false
+		for j, o := range exits {
+			sharesEntry = sharesEntry || (j != i && o.entry == e.entry)
+		}
+		switch {
+		case a.Outcome == exitAccepted:
+		case a.Outcome == exitEntryReused && sharesEntry:
+		case a.Outcome == exitLinked && copyOfAccepted:
+		case a.Outcome == exitRevealed && !copyOfAccepted:
+			s.revealed(v, e.ticket, a.Slot)
+		default:
+			s.t.Fatalf("vehicle %d at %s: %+v (a copy of the accepted ticket: %v)", v, e.lane.name, a, copyOfAccepted)
+		}
+	}
+	return *ack
+}
+
+// revealed checks a reveal of vehicle v at slot: the slot is the
+// vehicle's, and the operator maps the ticket to the vehicle.
+func (s *tollSide) revealed(v int, ticket []byte, slot int) {
+	s.t.Helper()
+	tv := s.vehicles[v]
+	if tv.slot < 0 {
+		tv.slot = slot
+	}
+	for w, other := range s.vehicles {
+		if w != v && other.slot == slot {
+			s.t.Fatalf("vehicles %d and %d revealed at slot %d", v, w, slot)
+		}
+	}
+	if slot != tv.slot {
+		s.t.Fatalf("vehicle %d revealed at slots %d and %d", v, tv.slot, slot)
+	}
+	if got, err := s.op.Reveal(ctx, ticket); err != nil || got != tv.id {
+		s.t.Fatalf("operator maps vehicle %d's revealed ticket to %d (%v), want %d", v, got, err, tv.id)
+	}
+}
+
+// usedEntry reports whether the database's used set holds the entry
+// commitment: docs/spec/toll.md names it by
+// Digest("ringtrace-v1-toll-entry-id", commitment).
+func usedEntry(t testing.TB, db *DB, commitment [32]byte) bool {
+	t.Helper()
+	id := wire.Digest("ringtrace-v1-toll-entry-id", commitment[:])
+	var n int
+	if err := db.pool.QueryRow(ctx, `SELECT count(*) FROM ringtrace_used WHERE id = $1`, id[:]).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n == 1
+}
+
+// TestPlazasShareOneDatabase runs toll plazas as separate processes on one
+// PostgreSQL database: plaza 1 with three lanes, plazas 2 and 3 with one
+// (vehicles enter at plaza 3). Each lane is a process of its own, this
+// test binary run again, with a toll.Plaza over the database's spent store
+// and used set and its ledger a chain in the database. The authority, the
+// operator and the vehicles run in the test's process; the operator's
+// ledger is a chain too.
+//
+//   - Copies of one ticket are presented at every lane of plaza 1 at once,
+//     and at plaza 2 a ticket of the same trip that names plaza 2: exactly
+//     one is accepted; a copy of it is linked or refused as entry-reused,
+//     the other ticket revealed or refused as entry-reused. Shown again,
+//     each copy of the accepted ticket is linked, the other revealed.
+//   - A second use of the pass, a new trip, at the other plaza reveals its
+//     key, which the operator maps to the vehicle.
+//   - A lane of plaza 1 is killed with SIGKILL in the middle of an exit:
+//     holding the tag's lock (after-lock), or with the ticket's record
+//     inserted and not committed (before-commit), while the other lanes
+//     wait for that lock with other tickets (other trips) of the same
+//     pass. Exactly one of those is accepted and the others revealed: the
+//     killed exit left no record. Its entry commitment is used and its
+//     ticket unspent — shown again at the restarted lane, which rebuilds
+//     itself from its chain, it is revealed, not linked: "proof used,
+//     ticket unspent".
+//
+// At the end the spent store holds exactly the accepted tickets (no
+// acknowledged spend lost, none unacknowledged kept), each linked when
+// shown again; the used set holds exactly the entry commitments presented,
+// the accepted tickets' among them (never a ticket spent with its proof
+// unused); settlement over the database pays each accepted ticket once,
+// in statements that pay nothing else, and nothing again when the same
+// requests are filed a second time.
+func TestPlazasShareOneDatabase(t *testing.T) {
+	if schema := os.Getenv(plazaVariable); schema != "" {
+		runLane(schema)
+	}
+	cfg, schema := testSchema(t)
+	db := openConfig(t, cfg)
+	admin := adminConn(t, cfg)
+	const rounds, kills = 2, 2
+	s := newTollSide(t, db, rounds+kills)
+	lanes := []*lane{
+		startLane(t, schema, s.laneSetup(1, "a")),
+		startLane(t, schema, s.laneSetup(1, "b")),
+		startLane(t, schema, s.laneSetup(1, "c")),
+		startLane(t, schema, s.laneSetup(2, "a")),
+		startLane(t, schema, s.laneSetup(3, "a")),
+	}
+	plaza1, plaza2, plaza3 := lanes[:3], lanes[3], lanes[4]
+	var acks []acknowledged
+	entries := map[[32]byte]bool{} // every entry commitment presented
+	at := tripsFrom
+	trip := func(v int, entry, exit *lane) exitAt {
+		at = at.Add(time.Minute)
+		e := s.exit(v, s.enter(entry, at), exit, at)
+		entries[e.entry] = true
+		return e
 	}
 
-	rounds := 3
-	if testing.Short() {
-		rounds = 1
-	}
-	for r := range rounds {
-		// Half the plazas see copies of one signature, the others the
-		// same member exiting elsewhere.
-		member := r
-		one := sign(member, "exit at plaza A")
-		shownAt := map[int]shown{}
-		for i := range ps {
-			shownAt[i] = one
-			if i >= plazas/2 {
-				shownAt[i] = sign(member, fmt.Sprintf("exit at plaza %d", i))
+	for v := range rounds {
+		at = at.Add(time.Minute)
+		tr := s.enter(plaza3, at)
+		entries[tr.Commitment()] = true
+		one := s.exit(v, tr, plaza1[0], at)
+		var exits []exitAt
+		for _, ln := range plaza1 {
+			one.lane = ln
+			exits = append(exits, one)
+		}
+		exits = append(exits, s.exit(v, tr, plaza2, at)) // the same trip, signed for an exit at plaza 2
+		ack := s.judge(v, exits, presentAll(exits))
+		acks = append(acks, ack)
+		for _, e := range exits {
+			want := exitRevealed
+			if bytes.Equal(e.ticket, ack.ticket) {
+				want = exitLinked
+			}
+			if a := presentAll([]exitAt{e}); a[0].Outcome != want {
+				t.Fatalf("vehicle %d's ticket shown again at %s: %+v, want %s", v, e.lane.name, a[0], want)
 			}
 		}
-		for i, p := range ps {
-			p.present(presentation{Input: input(shownAt[i])})
+		// A second use of the pass at the other plaza reveals it.
+		var second exitAt
+		if ack.lane == plaza2 {
+			second = trip(v, plaza3, plaza1[2])
+		} else {
+			second = trip(v, plaza3, plaza2)
 		}
-		outcomes := map[int]outcome{}
-		for i, p := range ps {
-			outcomes[i] = p.outcome()
+		if a := presentAll([]exitAt{second}); a[0].Outcome != exitRevealed {
+			t.Fatalf("vehicle %d's second trip: %+v, want revealed", v, a[0])
+		} else {
+			s.revealed(v, second.ticket, a[0].Slot)
 		}
-		judge(member, shownAt, outcomes)
 	}
 
 	for k, point := range []hookPoint{hookLocked, hookInserted} {
-		member := rounds + k
-		victim, others := ps[0], ps[1:]
-		shownAt := map[int]shown{0: sign(member, "exit at plaza A")}
-		victim.present(presentation{Input: input(shownAt[0]), PauseAt: point.String()})
-		victim.expect("paused")
-		for i, p := range others {
-			shownAt[i+1] = shownAt[0]
-			if i%2 == 1 {
-				shownAt[i+1] = sign(member, fmt.Sprintf("exit at plaza %d", i+1))
-			}
-			p.present(presentation{Input: input(shownAt[i+1])})
+		v := rounds + k
+		victim := trip(v, plaza3, plaza1[0])
+		others := []exitAt{trip(v, plaza3, plaza1[1]), trip(v, plaza3, plaza1[2]), trip(v, plaza3, plaza2)}
+		c := victim.command()
+		c.PauseAt = point.String()
+		victim.lane.send(c)
+		victim.lane.expect("paused")
+		for _, e := range others {
+			e.lane.send(e.command())
 		}
-		// Every other plaza is waiting for the tag's lock, which the
-		// victim holds.
+		// Every other lane waits for the tag's lock, which the victim holds.
 		waitFor(t, admin, `SELECT (count(*) >= $2)::int FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND application_name = $1`, schema, len(others))
-		victim.kill()
-		outcomes := map[int]outcome{}
-		for i, p := range others {
-			outcomes[i+1] = p.outcome()
+		restart := victim.lane.kill()
+		answers := make([]laneAnswer, len(others))
+		for i, e := range others {
+			answers[i] = e.lane.answer()
 		}
-		delete(shownAt, 0)
-		judge(member, shownAt, outcomes)
-		ps[0] = startPlaza(t, schema, "plaza 0, restarted")
+		acks = append(acks, s.judge(v, others, answers))
+		lanes[0] = startLane(t, schema, restart)
+		plaza1[0] = lanes[0]
+		victim.lane = lanes[0]
+		if !usedEntry(t, db, victim.entry) {
+			t.Fatalf("%s: the killed exit's entry commitment is not used", point)
+		}
+		if a := presentAll([]exitAt{victim}); a[0].Outcome != exitRevealed {
+			t.Fatalf("%s: the killed exit's ticket shown again: %+v, want revealed (not spent)", point, a[0])
+		}
+		if got := countRows(t, db, "ringtrace_spent"); got != len(acks) {
+			t.Fatalf("%s: %d tickets spent, %d accepted", point, got, len(acks))
+		}
 	}
 
-	// No acknowledged spend lost, no other record stored: the store holds
-	// exactly the accepted signatures, each Linked when shown again, at
-	// a restarted plaza too.
-	if got := countRows(t, db, "ringtrace_spent"); got != len(acknowledged) {
-		t.Fatalf("%d records stored, %d spends acknowledged", got, len(acknowledged))
+	// Exactly the accepted tickets are spent, and each is linked when
+	// shown again; exactly the entry commitments presented are used.
+	if got := countRows(t, db, "ringtrace_spent"); got != len(acks) {
+		t.Fatalf("%d tickets spent, %d accepted", got, len(acks))
 	}
-	for _, s := range acknowledged {
-		ps[0].present(presentation{Input: input(s)})
-		if o := ps[0].outcome(); o.Kind != trs.Linked.String() {
-			t.Fatalf("an acknowledged spend shown again: %+v", o)
+	for _, a := range acks {
+		e := a.exitAt
+		if e.lane.setup.Plaza == 1 {
+			e.lane = lanes[0]
 		}
+		if got := presentAll([]exitAt{e}); got[0].Outcome != exitLinked {
+			t.Fatalf("an accepted ticket shown again at %s: %+v", e.lane.name, got[0])
+		}
+	}
+	for c := range entries {
+		if !usedEntry(t, db, c) {
+			t.Fatalf("entry commitment %x… presented but not used", c[:4])
+		}
+	}
+	if got := countRows(t, db, "ringtrace_used"); got != len(entries) {
+		t.Fatalf("%d entry commitments used, %d presented", got, len(entries))
+	}
+
+	// Settlement pays exactly the accepted tickets, once.
+	var usage [][]byte
+	for _, a := range acks {
+		usage = append(usage, a.usage)
+	}
+	settleAt := tripsFrom.Add(12 * time.Hour)
+	results, statements, err := s.op.Settle(ctx, usage, settleAt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	paid := 0
+	for i, r := range results {
+		if r.Outcome != toll.Paid {
+			t.Fatalf("accepted exit %d: %v (%v)", i, r.Outcome, r.Err)
+		}
+		n := 0
+		for _, st := range statements {
+			if st.Pays(usage[i]) {
+				n++
+			}
+		}
+		if n != 1 {
+			t.Fatalf("accepted exit %d paid by %d statements", i, n)
+		}
+	}
+	for _, st := range statements {
+		paid += st.Len()
+	}
+	if paid != len(acks) {
+		t.Fatalf("statements pay %d requests, %d accepted", paid, len(acks))
+	}
+	again, more, err := s.op.Settle(ctx, usage, settleAt.Add(time.Minute))
+	if err != nil || len(more) != 0 {
+		t.Fatalf("settling again: %d statements (%v)", len(more), err)
+	}
+	for i, r := range again {
+		if r.Outcome != toll.AlreadyPaid {
+			t.Fatalf("accepted exit %d settled again: %v", i, r.Outcome)
+		}
+	}
+	// The operator rebuilt from its chain has the same statements.
+	rebuilt := must[*toll.Operator](t)(toll.OpenOperator(ctx, s.opKey, s.cfg, toll.Stores{Ledger: must[*Ledger](t)(db.Ledger(ctx, "operator/A")), Spent: db.SpentStore()}))
+	if got := rebuilt.Statements(); len(got) != len(statements) {
+		t.Fatalf("rebuilt operator: %d statements, want %d", len(got), len(statements))
 	}
 }

@@ -9,8 +9,9 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
-// UsedSet is a set of 32-byte identifiers that may be used once (entry
-// commitments, payment ids, delivered record digests), kept as a unique key
+// UsedSet is a [github.com/ringtrace/ringtrace/tickets.UsedSet]: a set of
+// 32-byte identifiers that may be used once (entry commitments, payment
+// ids, delivered record digests), kept as a unique key
 // in PostgreSQL: Use is one INSERT … ON CONFLICT DO NOTHING, atomic against
 // every other Use of the database, from any process. One set serves every
 // purpose, so identifiers must be digests under a label of their own,

@@ -1,22 +1,17 @@
 package postgres
 
 import (
-	"context"
 	"crypto/sha256"
 	"fmt"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/ringtrace/ringtrace/tickets"
 )
 
-// usedSet is the method set of tickets.UsedSet (BRIEF contract), until
-// package tickets defines it.
-type usedSet interface {
-	Use(ctx context.Context, id [32]byte, until time.Time) (first bool, err error)
-}
-
-var _ usedSet = (*UsedSet)(nil)
+var _ tickets.UsedSet = (*UsedSet)(nil)
 
 func usedID(i int) [32]byte { return sha256.Sum256(fmt.Appendf(nil, "test id %d", i)) }
 
