@@ -8,7 +8,9 @@ import (
 	"math/rand/v2"
 	"reflect"
 	"testing"
+	"time"
 
+	"github.com/ringtrace/ringtrace/ecdsa"
 	"github.com/ringtrace/ringtrace/tickets/ledger"
 )
 
@@ -111,22 +113,58 @@ func TestLedgerAgreesWithMemory(t *testing.T) {
 	equalEntries(t, scanEntries(t, again, 0), scanEntries(t, mem, 0))
 }
 
-// TestLedgerHeadAndCount checks what ledger.Checkpoint.Check checks of a
-// checkpointed chain: after reopening, entry Len-1 hashes to Head and the
-// count is the writer's. (When ledger.Checkpoint is merged, a checkpoint
-// signed over the writer's ledger must Check against the reopened one.)
-func TestLedgerHeadAndCount(t *testing.T) {
+// TestLedgerCheckpoint: a checkpoint signed over the writer's chain checks
+// against the chain reopened by another connection, and is refused once
+// the chain's rows are rewritten behind it (a recomputed chain) or cut back.
+func TestLedgerCheckpoint(t *testing.T) {
 	db, _ := newTestDB(t)
+	key, err := ecdsa.GenerateKey()
+	if err != nil {
+		t.Fatal(err)
+	}
 	w := openLedger(t, db, "operator/acme")
 	appendRandom(t, 2, 40, w)
+	cp, err := ledger.NewCheckpoint(w, key, time.Unix(1_800_000_000, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	kept, err := ledger.ParseCheckpoint(cp.Bytes())
+	if err != nil || kept.Verify(key.Public()) != nil {
+		t.Fatalf("checkpoint kept elsewhere: %v", err)
+	}
+	appendRandom(t, 3, 5, w) // the chain goes on after the checkpoint
 	r := openLedger(t, db, "operator/acme")
 	if r.Len() != w.Len() || r.Head() != w.Head() {
 		t.Fatalf("reader: Len %d Head %x; writer: Len %d Head %x", r.Len(), r.Head(), w.Len(), w.Head())
 	}
-	last := scanEntries(t, r, r.Len()-1)
-	if len(last) != 1 || last[0].Seq != w.Len()-1 || last[0].Hash != w.Head() ||
-		last[0].Hash != ledger.ChainHash(last[0].Seq, last[0].Kind, last[0].Payload, last[0].Prev) {
-		t.Fatal("entry Len-1 does not hash to Head")
+	if err := kept.Check(ctx, r); err != nil {
+		t.Fatalf("checkpoint against the reopened chain: %v", err)
+	}
+	// Someone with write access to the table changes a payload before the
+	// checkpoint and recomputes every later hash: the chain still verifies
+	// on its own, the checkpoint does not.
+	rewritten := openLedger(t, db, "operator/forged")
+	entries := scanEntries(t, r, 0)
+	for i, e := range entries {
+		p := e.Payload
+		if i == 7 {
+			p = append(bytes.Clone(p), 'x')
+		}
+		if _, err := rewritten.Append(ctx, e.Kind, p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := kept.Check(ctx, rewritten); !errors.Is(err, ledger.ErrCorrupt) {
+		t.Fatalf("rewritten chain: %v", err)
+	}
+	cut := openLedger(t, db, "operator/cut")
+	for _, e := range entries[:39] {
+		if _, err := cut.Append(ctx, e.Kind, e.Payload); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := kept.Check(ctx, cut); !errors.Is(err, ledger.ErrCorrupt) {
+		t.Fatalf("chain cut back behind the checkpoint: %v", err)
 	}
 }
 
