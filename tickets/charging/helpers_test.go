@@ -34,6 +34,7 @@ var (
 type world struct {
 	t         testing.TB
 	signer    *ecdsa.PrivateKey
+	opener    *arsig.OpenerKey
 	collector *billing.Collector
 	params    *billing.Parameters
 	period    []byte // the open period's descriptor
@@ -46,23 +47,34 @@ func newWorld(t testing.TB, cars int) *world {
 	var err error
 	w.signer, err = ecdsa.GenerateKey()
 	must(t, err)
-	opener, err := arsig.GenerateOpenerKey()
+	w.opener, err = arsig.GenerateOpenerKey()
 	must(t, err)
-	w.collector, err = billing.NewCollector(ctx, ledger.NewMemory(), w.signer, opener, eurs(10000))
-	must(t, err)
-	w.params = w.collector.Book().Parameters()
 	for range cars {
 		k, err := arsig.GenerateKey()
 		must(t, err)
 		w.cars = append(w.cars, k)
+	}
+	w.restart()
+	return w
+}
+
+// restart starts the system again from nothing, on a new ledger, with the
+// same keys and the same cars registered: period 1 has the same descriptor
+// body, so sessions signed under the old one are sessions of the new one.
+func (w *world) restart() {
+	w.t.Helper()
+	var err error
+	w.collector, err = billing.NewCollector(ctx, ledger.NewMemory(), w.signer, w.opener, eurs(10000))
+	must(w.t, err)
+	w.params = w.collector.Book().Parameters()
+	for _, k := range w.cars {
 		r, err := billing.NewRegistration(k, w.params, eurs(10000), tStart.Add(-time.Hour))
-		must(t, err)
-		must(t, w.collector.Accept(ctx, r.Bytes()))
+		must(w.t, err)
+		must(w.t, w.collector.Accept(ctx, r.Bytes()))
 	}
 	p, err := w.collector.OpenPeriod(ctx, tStart, tEnd)
-	must(t, err)
+	must(w.t, err)
 	w.period = p.Bytes()
-	return w
 }
 
 // next closes the open period and opens the one after it, of the same
