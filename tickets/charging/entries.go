@@ -85,7 +85,7 @@ type deliveredEntry struct {
 func (e *deliveredEntry) bytes() ([]byte, error) {
 	w := wire.NewWriter(uint16(kindDelivered))
 	if n := len(e.ids); n == 0 || n > maxEntryRecords || len(e.outcomes) != n {
-		w.Fail(fmt.Errorf("%d records with %d outcomes, want 1 to %d", n, len(e.outcomes), maxEntryRecords))
+		return nil, fmt.Errorf("%w: delivered entry: %d records with %d outcomes, want 1 to %d", ErrMalformed, n, len(e.outcomes), maxEntryRecords)
 	}
 	w.Count(len(e.ids))
 	for i, id := range e.ids {
