@@ -28,7 +28,8 @@ const MaxSkew = 5 * time.Minute
 //
 // Everything a charger knows is on its ledger, which it alone writes; a
 // Charger is rebuilt from it by [OpenCharger], every descriptor and ring
-// signature verified again. It is safe for concurrent use.
+// signature verified again. It keeps in memory the ID of every session it
+// accepted (32 bytes each) and its queue. It is safe for concurrent use.
 type Charger struct {
 	l         ledger.Ledger
 	id        string
@@ -48,7 +49,8 @@ type period struct {
 }
 
 // OpenCharger returns the charger named id (its edge identifier in usage
-// records: 1 to 64 bytes of printable ASCII without space) that keeps its
+// records: 1 to 64 bytes of printable ASCII without space, which
+// [Charger.AddPeriod] checks) that keeps its
 // state on l, accepts usage under period descriptors signed by collector,
 // and sells energy at rate per kWh. On a ledger with a charger's entries it
 // rebuilds the charger: its descriptors, each verified against collector,
@@ -191,8 +193,8 @@ func (c *Charger) Accept(ctx context.Context, b []byte, now time.Time) (*Session
 // AcceptBatch is [Charger.Accept] for many sessions at once — those of a
 // charging hub's many connectors, or records that reached the charger
 // together — with their ring signatures verified together
-// ([billing.Edge.AcceptBatch]): about one arsig verification and one ledger
-// append for the whole batch. It returns one session and one error per
+// ([billing.Edge.AcceptBatch]): about one arsig verification for the whole
+// batch, and one ledger append per period and 4096 sessions. It returns one session and one error per
 // input, in order; a record given twice is accepted once and then
 // [ErrReplayed].
 func (c *Charger) AcceptBatch(ctx context.Context, bs [][]byte, now time.Time) ([]*Session, []error) {

@@ -91,6 +91,7 @@ func TestChargerPeriods(t *testing.T) {
 	w := newWorld(t, 2)
 	c := w.charger(ledger.NewMemory(), "charger-1")
 	late := w.session(0, "charger-1", 1000, tEnd.Add(-time.Minute))
+	stale := w.session(1, "charger-1", 1000, tEnd.Add(-time.Minute))
 	w.next()
 	early := w.session(1, "charger-1", 2000, tEnd.Add(time.Minute))
 
@@ -111,6 +112,10 @@ func TestChargerPeriods(t *testing.T) {
 	if ss[0].ID() != early.ID() || ss[1].ID() != late.ID() {
 		t.Fatal("batch across the change")
 	}
+	// Once period 2 is well under way, a session of period 1 (whose
+	// period may have closed at the collector) is refused.
+	_, err = c.Accept(ctx, stale.Bytes(), tEnd.Add(time.Hour))
+	wantErr(t, err, ErrRefused, billing.ErrPeriod)
 
 	t.Run("a descriptor another key signed", func(t *testing.T) {
 		fake, err := ecdsa.GenerateKey()
@@ -302,5 +307,35 @@ func TestDeliver(t *testing.T) {
 	}
 	if len(billedTo(t, w.bill())) != 3 {
 		t.Fatal("want the 3 records the collector took billed, once each")
+	}
+}
+
+// TestDeliverInRuns: a long queue goes to the collector at most 1024
+// records a call, oldest first.
+func TestDeliverInRuns(t *testing.T) {
+	w := newWorld(t, 2)
+	c := w.charger(ledger.NewMemory(), "charger-1")
+	now := tStart.Add(time.Hour)
+	ss := make([]*Session, maxDelivery+6)
+	for i := range ss {
+		ss[i] = w.session(i%2, "charger-1", uint64(1000+i), now)
+	}
+	_, errs := c.AcceptBatch(ctx, records(ss), now)
+	must(t, errors.Join(errs...))
+	var calls []int
+	var sent [][]byte
+	n, err := c.Deliver(ctx, func(ctx context.Context, recs [][]byte) []error {
+		calls = append(calls, len(recs))
+		sent = append(sent, recs...)
+		return w.collector.Collect(ctx, recs)
+	})
+	must(t, err)
+	if n != len(ss) || len(calls) != 2 || calls[0] != maxDelivery || calls[1] != 6 {
+		t.Fatalf("delivered %d in calls of %v", n, calls)
+	}
+	for i := range ss {
+		if !bytes.Equal(sent[i], ss[i].Bytes()) {
+			t.Fatalf("record %d sent out of order", i)
+		}
 	}
 }

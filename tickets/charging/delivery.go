@@ -47,8 +47,11 @@ func (c *Charger) Deliver(ctx context.Context, send func(context.Context, [][]by
 	if ctx == nil {
 		return 0, errNilContext
 	}
-	if !c.ready() || send == nil {
+	if !c.ready() {
 		return 0, errNoCharger
+	}
+	if send == nil {
+		return 0, malformed("deliver", "no send function")
 	}
 	c.mu.Lock()
 	queue := append([]*Session(nil), c.queue...)
