@@ -194,9 +194,9 @@ func (c *Charger) Accept(ctx context.Context, b []byte, now time.Time) (*Session
 // charging hub's many connectors, or records that reached the charger
 // together — with their ring signatures verified together
 // ([billing.Edge.AcceptBatch]): about one arsig verification for the whole
-// batch, and one ledger append per period and 4096 sessions. It returns one session and one error per
-// input, in order; a record given twice is accepted once and then
-// [ErrReplayed].
+// batch, and one ledger append per period and 4096 sessions. It returns
+// one session and one error per input, in order; a record given twice is
+// accepted once and then [ErrReplayed].
 func (c *Charger) AcceptBatch(ctx context.Context, bs [][]byte, now time.Time) ([]*Session, []error) {
 	ss, errs := make([]*Session, len(bs)), make([]error, len(bs))
 	fail := func(err error) ([]*Session, []error) {
