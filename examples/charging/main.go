@@ -190,11 +190,10 @@ func run(cfg config, out io.Writer) error {
 		return err
 	}
 
+	fmt.Fprint(out, st.String())
 	if err := st.check(cfg); err != nil {
-		fmt.Fprint(out, st.String())
 		return err
 	}
-	fmt.Fprint(out, st.String())
 	fmt.Fprintf(out, "ok: every expected outcome, in %v\n", time.Since(began).Round(10*time.Millisecond))
 	return nil
 }
