@@ -104,7 +104,7 @@
 //
 // Signing and verifying a usage record cost time linear in the ring size N
 // (arsig: about a dozen microseconds per member to verify); opening costs a
-// verification plus a constant. [Collector.Collect] verifies deliveries in
-// batches with arsig.VerifyBatch, [Collector.DraftInvoices] opens records on
+// verification plus a constant. [Collector.Collect] and
+// [Edge.AcceptBatch] verify records in batches with arsig.VerifyBatch, [Collector.DraftInvoices] opens records on
 // runtime.GOMAXPROCS(0) goroutines, and Open verifies usage in batches.
 package billing

@@ -2,6 +2,7 @@ package billing
 
 import (
 	"bytes"
+	"errors"
 	"testing"
 	"time"
 
@@ -102,4 +103,51 @@ func TestDescriptorCopies(t *testing.T) {
 	_, err = edge.Accept(u.Bytes())
 	must(t, err)
 	must(t, w.collector.Accept(ctx, u.Bytes()))
+}
+
+// TestEdgeAcceptBatch: a batch gives, record by record, what Accept gives:
+// the good records among bad ones, and each bad one refused for its own
+// reason.
+func TestEdgeAcceptBatch(t *testing.T) {
+	w := newWorld(t, ledger.NewMemory(), 3)
+	edge, err := NewEdge(w.period, "charger-7")
+	must(t, err)
+	good := func(i int) []byte {
+		return w.sign(i%3, "charger-7", int64(10+i), tStart.Add(time.Duration(i)*time.Minute)).Bytes()
+	}
+	tampered := good(4)
+	tampered[len(tampered)-1] ^= 1
+	batch := [][]byte{
+		good(0),
+		w.sign(1, "charger-8", 5, tStart).Bytes(), // another edge's
+		good(1),
+		tampered,
+		{1, 2, 3},
+		good(2),
+	}
+	want := []error{nil, ErrPeriod, nil, ErrBadSignature, ErrMalformed, nil}
+	us, errs := edge.AcceptBatch(batch)
+	if len(us) != len(batch) || len(errs) != len(batch) {
+		t.Fatalf("%d records and %d errors for %d inputs", len(us), len(errs), len(batch))
+	}
+	for i := range batch {
+		u, err := edge.Accept(batch[i])
+		if want[i] == nil {
+			if errs[i] != nil || us[i] == nil || us[i].ID() != u.ID() || !bytes.Equal(us[i].Bytes(), batch[i]) {
+				t.Errorf("record %d: %v", i, errs[i])
+			}
+			continue
+		}
+		if us[i] != nil {
+			t.Errorf("record %d returned with error %v", i, errs[i])
+		}
+		wantErr(t, errs[i], want[i])
+		wantErr(t, err, want[i])
+	}
+	if us, errs := (&Edge{}).AcceptBatch(batch[:1]); us[0] != nil || !errors.Is(errs[0], ErrMalformed) {
+		t.Error("a zero Edge accepted a batch")
+	}
+	if us, errs := edge.AcceptBatch(nil); len(us) != 0 || len(errs) != 0 {
+		t.Error("an empty batch")
+	}
 }
