@@ -208,7 +208,13 @@ func (inv *Invoice) Check(p *Period, payer *arsig.PublicKey) ([]error, error) {
 	errs := make([]error, len(inv.lines))
 	for i, l := range inv.lines {
 		errs[i] = verifyLine(p, inv.user, l)
-		if t, err := total.Add(l.Usage.amount); err == nil {
+		// A line in another currency fails verifyLine and is left out
+		// of the sum; a sum beyond the range of money refuses the whole.
+		t, err := total.Add(l.Usage.amount)
+		if errors.Is(err, money.ErrOverflow) {
+			return nil, fmt.Errorf("%w: the lines add up beyond the range of money: %w", ErrRefused, err)
+		}
+		if err == nil {
 			total = t
 		}
 	}
