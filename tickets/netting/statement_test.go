@@ -3,6 +3,7 @@ package netting
 import (
 	"bytes"
 	"errors"
+	"math"
 	"slices"
 	"testing"
 	"time"
@@ -150,6 +151,12 @@ func TestParseStatementRejectsUnsettled(t *testing.T) {
 		"zero transfer":         func(s *Settlement) { s.transfers = append(s.transfers, ob(0, 2, 0, eur)) },
 		"more than obligations": func(s *Settlement) { s.count = 1 },
 		"no transfers for nets": func(s *Settlement) { s.transfers = nil },
+		"positive nets beyond the range of money": func(s *Settlement) {
+			// They sum to zero in int64 (MinInt64 + MaxInt64 + 1), but Net
+			// refuses positive nets that add up to more than MaxInt64.
+			s.nets = []Position{pos(0, math.MinInt64), pos(1, math.MaxInt64), pos(2, 1)}
+			s.transfers = []Obligation{ob(0, 1, math.MaxInt64, eur), ob(0, 2, 1, eur)}
+		},
 		"a cycle of transfers": func(s *Settlement) {
 			// Four nets settled by four transfers: more than k−1.
 			s.count = 4
