@@ -71,7 +71,12 @@
 // What is not guaranteed: the platform registers whom it likes and could
 // register keys of its own; it could withhold records (nobody can append
 // but through it); money moves outside the package, following the
-// statements' transfers. The pool does not read the clock.
+// statements' transfers. The pool does not read the clock. A period's
+// obligations add up to at most 2^63−1 minor units, the range of money, so
+// that its netting can always be made: a funding pledge or a repayment
+// that would go past it is refused, so a party dealing in amounts near
+// that range can crowd the others out of a period (bound the amounts a
+// deployment accepts well below it).
 //
 // # Records
 //

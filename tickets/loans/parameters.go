@@ -65,6 +65,7 @@ func (r *parameters) apply(p *Pool) {
 	p.params = r
 	p.id = digest(poolLabel, r.enc)
 	p.period = 1
+	p.volume = money.Zero(r.currency)
 }
 
 // periodStart returns the start of period n: n−1 calendar months after

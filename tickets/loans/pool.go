@@ -41,6 +41,7 @@ type Pool struct {
 	pledges     map[ID]*pledge
 	seen        map[ID]bool // digests of the records applied
 	obligations [][]netting.Obligation
+	volume      money.Amount // the sum of the open period's obligations
 	statements  []*netting.Statement
 	disclosed   map[ID]bool
 	disclosures []Disclosure
@@ -247,10 +248,24 @@ func (p *Pool) ring(n int) *arsig.Ring {
 	return r
 }
 
-// owe records an obligation of the current period.
+// owe records an obligation of the current period, whose amount
+// checkVolume accepted.
 func (p *Pool) owe(payer, payee *ecdsa.PublicKey, a money.Amount) {
 	o := netting.Obligation{Payer: netting.Party(payer.Bytes()), Payee: netting.Party(payee.Bytes()), Amount: a}
 	p.obligations[p.period-1] = append(p.obligations[p.period-1], o)
+	p.volume, _ = p.volume.Add(a)
+}
+
+// checkVolume refuses a record that would bring obligations of amount a
+// into the open period if the period's obligations would then add up
+// beyond the range of money. Netting refuses such obligations, so no
+// statement could close the period; below it, every party's totals and the
+// sum of the positive nets are within range, and the period nets.
+func (p *Pool) checkVolume(a money.Amount) error {
+	if _, err := p.volume.Add(a); err != nil {
+		return fmt.Errorf("%w: the period's obligations would add up beyond the range of money: %w", ErrRefused, err)
+	}
+	return nil
 }
 
 // Period returns the open period, 1 for the first; 0 before the pool has
