@@ -3,6 +3,8 @@ package loans
 import (
 	"math"
 	"testing"
+
+	"github.com/ringtrace/ringtrace/arsig"
 )
 
 // TestPeriodObligationsStayNettable: a dishonest borrower asks for two
@@ -31,4 +33,17 @@ func TestPeriodObligationsStayNettable(t *testing.T) {
 	if got := h.pool.Period(); got != 3 {
 		t.Fatalf("period %d, want 3", got)
 	}
+}
+
+// TestLenderRegistryBound: the ring of every registered lender must be an
+// arsig ring, so registrations beyond arsig.MaxRingSize are refused; past
+// it, every lender's Pledge panicked building the ring.
+func TestLenderRegistryBound(t *testing.T) {
+	h := newHarness(t, 1, 0)
+	// Stand-ins for arsig.MaxRingSize registered lenders: the bound
+	// counts them.
+	for len(h.pool.lenders) < arsig.MaxRingSize {
+		h.pool.lenders = append(h.pool.lenders, h.pool.lenders[0])
+	}
+	h.refuse("one lender too many", h.must(h.platform.RegisterLender(h.pool, mustARS(t).Public())), ErrRefused)
 }
