@@ -342,6 +342,28 @@ func TestZeroValues(t *testing.T) {
 		"nil lender key":    func() error { _, err := h.platform.RegisterLender(h.pool, nil); return err },
 		"nil keys":          func() error { _, err := NewLender(nil, nil); return err },
 		"nil ledger":        func() error { _, err := Open(h.ctx, nil); return err },
+		"nil context open":  func() error { _, err := Open(nil, h.ledger); return err },
+		"nil context update": func() error {
+			if _, err := h.ledger.Append(h.ctx, 0x0B07, []byte("another package's record")); err != nil {
+				t.Fatal(err)
+			}
+			return h.pool.Update(nil)
+		},
+		"nil context submit": func() error { return h.pool.Submit(nil, h.must(h.platform.Close(h.pool))) },
+		"zero platform keys": func() error {
+			pl, err := NewPlatform(&ecdsa.PrivateKey{}, &arsig.OpenerKey{})
+			if err == nil {
+				_, err = pl.Setup(eur, start)
+			}
+			return err
+		},
+		"zero opener key": func() error {
+			pl, err := NewPlatform(h.key, &arsig.OpenerKey{})
+			if err == nil {
+				_, err = pl.Setup(eur, start)
+			}
+			return err
+		},
 	} {
 		if err := f(); err == nil {
 			t.Errorf("%s: no error", name)
@@ -349,6 +371,10 @@ func TestZeroValues(t *testing.T) {
 	}
 	if zero.Period() != 0 || len(zero.Loans()) != 0 || zero.Obligations(1) != nil || zero.Statements() != nil {
 		t.Error("a zero pool reads as non-empty")
+	}
+	var none *Pool
+	if none.Period() != 0 || none.Loans() != nil || none.Obligations(1) != nil || none.Statements() != nil || none.Disclosures() != nil {
+		t.Error("a nil pool reads as non-empty")
 	}
 	if (Loan{}).Instalment(1).Valid() {
 		t.Error("instalment of a zero loan")

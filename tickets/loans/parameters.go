@@ -1,6 +1,7 @@
 package loans
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -27,6 +28,10 @@ type parameters struct {
 func (r *parameters) body() ([]byte, error) {
 	w := wire.NewWriter(uint16(kindParameters))
 	w.ECDSAKey(r.platform)
+	if r.opener == nil {
+		w.Fail(errors.New("missing opener key"))
+		return w.Finish()
+	}
 	w.Fixed(r.opener.Bytes())
 	w.Fixed(r.currency[:])
 	w.Time(r.start)

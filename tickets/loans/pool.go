@@ -69,8 +69,8 @@ func (l *loan) instalment(i int) money.Amount {
 // other kinds, including netting statements that the pool's platform did
 // not sign, and refuses unknown kinds of this package's range (0x0Fxx).
 func Open(ctx context.Context, l ledger.Ledger) (*Pool, error) {
-	if l == nil {
-		return nil, errors.New("loans: nil ledger")
+	if ctx == nil || l == nil {
+		return nil, errors.New("loans: nil context or ledger")
 	}
 	p := &Pool{
 		ledger:      l,
@@ -94,6 +94,9 @@ func Open(ctx context.Context, l ledger.Ledger) (*Pool, error) {
 func (p *Pool) Update(ctx context.Context) error {
 	if err := p.opened(); err != nil {
 		return err
+	}
+	if ctx == nil {
+		return errNilContext
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -174,6 +177,9 @@ func (p *Pool) Submit(ctx context.Context, record []byte) error {
 	if err := p.opened(); err != nil {
 		return err
 	}
+	if ctx == nil {
+		return errNilContext
+	}
 	if len(record) < wire.HeaderSize {
 		return fmt.Errorf("%w: %d bytes", ErrMalformed, len(record))
 	}
@@ -201,8 +207,11 @@ func (p *Pool) Submit(ctx context.Context, record []byte) error {
 
 // Shared checks.
 
-// errNotOpened is returned for a nil Pool or one not made by Open.
-var errNotOpened = errors.New("loans: pool not made by Open")
+var (
+	// errNotOpened is returned for a nil Pool or one not made by Open.
+	errNotOpened  = errors.New("loans: pool not made by Open")
+	errNilContext = errors.New("loans: nil context")
+)
 
 func (p *Pool) opened() error {
 	if p == nil || p.ledger == nil {
@@ -271,6 +280,9 @@ func (p *Pool) checkVolume(a money.Amount) error {
 // Period returns the open period, 1 for the first; 0 before the pool has
 // parameters.
 func (p *Pool) Period() int {
+	if p == nil {
+		return 0
+	}
 	p.mu.RLock()
 	defer p.mu.RUnlock()
 	return p.period
@@ -278,6 +290,9 @@ func (p *Pool) Period() int {
 
 // Loans returns every loan request and its state, in the order posted.
 func (p *Pool) Loans() []Loan {
+	if p == nil {
+		return nil
+	}
 	p.mu.RLock()
 	defer p.mu.RUnlock()
 	out := make([]Loan, len(p.order))
@@ -292,6 +307,9 @@ func (p *Pool) Loans() []Loan {
 // pledged, and a borrower owes each pledge's account its share of each
 // repayment. Parties are netting.Party(key.Bytes()) of the ECDSA keys.
 func (p *Pool) Obligations(n int) []netting.Obligation {
+	if p == nil {
+		return nil
+	}
 	p.mu.RLock()
 	defer p.mu.RUnlock()
 	if n < 1 || n > len(p.obligations) {
@@ -303,6 +321,9 @@ func (p *Pool) Obligations(n int) []netting.Obligation {
 // Statements returns the netting statements of the closed periods, in
 // order: Statements()[n-1] closed period n.
 func (p *Pool) Statements() []*netting.Statement {
+	if p == nil {
+		return nil
+	}
 	p.mu.RLock()
 	defer p.mu.RUnlock()
 	return slices.Clone(p.statements)
@@ -311,6 +332,9 @@ func (p *Pool) Statements() []*netting.Statement {
 // Disclosures returns the lenders the platform has named, in order, each
 // checked against its opening proof.
 func (p *Pool) Disclosures() []Disclosure {
+	if p == nil {
+		return nil
+	}
 	p.mu.RLock()
 	defer p.mu.RUnlock()
 	return slices.Clone(p.disclosures)
