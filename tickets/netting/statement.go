@@ -256,25 +256,50 @@ func compareTransfers(a, b Obligation) int {
 }
 
 // Bytes returns the canonical encoding, signature included.
-func (st *Statement) Bytes() []byte { return slices.Clone(st.enc) }
+func (st *Statement) Bytes() []byte {
+	if st == nil {
+		return nil
+	}
+	return slices.Clone(st.enc)
+}
 
 // Netter returns the key the statement names as its signer.
-func (st *Statement) Netter() *ecdsa.PublicKey { return st.netter }
+func (st *Statement) Netter() *ecdsa.PublicKey {
+	if st == nil {
+		return nil
+	}
+	return st.netter
+}
 
 // Start returns the start of the period, in UTC.
-func (st *Statement) Start() time.Time { return st.start }
+func (st *Statement) Start() time.Time {
+	if st == nil {
+		return time.Time{}
+	}
+	return st.start
+}
 
 // End returns the end of the period (exclusive), in UTC.
-func (st *Statement) End() time.Time { return st.end }
+func (st *Statement) End() time.Time {
+	if st == nil {
+		return time.Time{}
+	}
+	return st.end
+}
 
 // Settlement returns the nets and transfers the statement states.
-func (st *Statement) Settlement() *Settlement { return st.settlement }
+func (st *Statement) Settlement() *Settlement {
+	if st == nil {
+		return nil
+	}
+	return st.settlement
+}
 
 // Verify checks that the statement is signed by netter. The error wraps
 // [ErrBadSignature], and the ecdsa package's error for a signature that
 // does not verify.
 func (st *Statement) Verify(netter *ecdsa.PublicKey) error {
-	if netter == nil || !netter.Equal(st.netter) {
+	if st == nil || netter == nil || !netter.Equal(st.netter) {
 		return fmt.Errorf("%w: not the expected netter", ErrBadSignature)
 	}
 	if _, err := wire.Verify(netter, statementContext, st.enc); err != nil {

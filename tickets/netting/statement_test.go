@@ -88,6 +88,18 @@ func TestStatementVerify(t *testing.T) {
 	if err := st.Verify(nil); !errors.Is(err, ErrBadSignature) {
 		t.Errorf("nil netter: %v", err)
 	}
+	var none *Statement
+	if err := none.Verify(key.Public()); !errors.Is(err, ErrBadSignature) {
+		t.Errorf("nil statement: %v", err)
+	}
+	if err := (&Statement{}).Verify(key.Public()); !errors.Is(err, ErrBadSignature) {
+		t.Errorf("zero statement: %v", err)
+	}
+	var nothing *Settlement
+	if none.Bytes() != nil || none.Netter() != nil || !none.Start().IsZero() || !none.End().IsZero() || none.Settlement() != nil ||
+		nothing.Nets() != nil || nothing.Transfers() != nil || nothing.Obligations() != 0 || nothing.ObligationsDigest() != [DigestSize]byte{} {
+		t.Error("an accessor of a nil statement or settlement returned something")
+	}
 	// The same body under another netter's signature, and the netter
 	// swapped in the body.
 	b := st.Bytes()
