@@ -133,7 +133,9 @@ func (c *Collector) ClosePeriod(ctx context.Context, t time.Time) error {
 // [Dispute] or [Usage] — checks it against the book and appends it.
 // Accepting the bytes of a record already on the book again is a retry and
 // changes nothing. Errors wrap [ErrMalformed], [ErrBadSignature],
-// [ErrPeriod] or [ErrRefused].
+// [ErrPeriod] or [ErrRefused]. Money moves outside the package: the
+// deposit a registration states is the user's word, so accept one only
+// once that deposit is received, and pay a refund once it is accepted.
 func (c *Collector) Accept(ctx context.Context, rec []byte) error {
 	if !c.ready() {
 		return errNoCollector
