@@ -90,7 +90,7 @@ type state struct {
 	params       *Parameters
 	accounts     map[keyID]*account
 	accountOrder []keyID
-	live         int // accounts not retired
+	live         int            // accounts not retired
 	periods      []*periodState // periods[i] has number i+1
 	usages       map[[32]byte]*usageState
 	invoices     map[[32]byte]*invoiceState
