@@ -258,7 +258,7 @@ func TestSetupAndRegistration(t *testing.T) {
 	}
 
 	// Nothing but parameters before parameters.
-	fresh, err := Open(h.ctx, ledger.NewMemory())
+	fresh, err := Open(h.ctx, ledger.NewMemory(), h.key.Public())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -289,7 +289,7 @@ func TestReplay(t *testing.T) {
 	}
 	h.submit(h.pledge(0, id, 100))
 	h.close()
-	replayed, err := Open(h.ctx, h.ledger)
+	replayed, err := Open(h.ctx, h.ledger, h.key.Public())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -312,7 +312,7 @@ func TestReplay(t *testing.T) {
 		if _, err := l.Append(h.ctx, entry.kind, entry.payload); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := Open(h.ctx, l); err == nil {
+		if _, err := Open(h.ctx, l, h.key.Public()); err == nil {
 			t.Errorf("%s: replay accepted it", name)
 		}
 	}
@@ -321,6 +321,29 @@ func TestReplay(t *testing.T) {
 // pledgeBytes returns the encoding of the loan's first pledge.
 func (l Loan) pledgeBytes(h *harness) []byte {
 	return h.pool.pledges[l.Pledges[0].ID].enc
+}
+
+// TestAnotherPlatformsPool: a pool opens only under the platform key it
+// is opened with, so someone who rewrites a ledger from its first record
+// under a key of their own (their parameters, registrations, loans and
+// statements, all verifying) does not pass it off as the platform's.
+func TestAnotherPlatformsPool(t *testing.T) {
+	h := newHarness(t, 1, 1)
+	forger := newHarness(t, 1, 1)
+	id := forger.request(0, 100, 100, 1, 1)
+	forger.submit(forger.pledge(0, id, 100))
+	forger.close()
+	if _, err := Open(h.ctx, forger.ledger, h.key.Public()); !errors.Is(err, ErrBadSignature) {
+		t.Fatalf("another platform's pool opened: %v", err)
+	}
+	h.refuse("another platform's parameters", forger.must(forger.platform.Setup(eur, start)), ErrDuplicate)
+	fresh, err := Open(h.ctx, ledger.NewMemory(), h.key.Public())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := fresh.Submit(h.ctx, forger.must(forger.platform.Setup(eur, start))); !errors.Is(err, ErrBadSignature) {
+		t.Fatalf("another platform set the pool up: %v", err)
+	}
 }
 
 // TestZeroValues: nil and zero-value roles and pools return errors.
@@ -341,8 +364,9 @@ func TestZeroValues(t *testing.T) {
 		"disclose, zero":    func() error { _, err := h.platform.Disclose(&zero, ID{}, ""); return err },
 		"nil lender key":    func() error { _, err := h.platform.RegisterLender(h.pool, nil); return err },
 		"nil keys":          func() error { _, err := NewLender(nil, nil); return err },
-		"nil ledger":        func() error { _, err := Open(h.ctx, nil); return err },
-		"nil context open":  func() error { _, err := Open(nil, h.ledger); return err },
+		"nil ledger":        func() error { _, err := Open(h.ctx, nil, h.key.Public()); return err },
+		"nil context open":  func() error { _, err := Open(nil, h.ledger, h.key.Public()); return err },
+		"nil platform key":  func() error { _, err := Open(h.ctx, h.ledger, nil); return err },
 		"nil context update": func() error {
 			if _, err := h.ledger.Append(h.ctx, 0x0B07, []byte("another package's record")); err != nil {
 				t.Fatal(err)

@@ -17,7 +17,9 @@
 //     registrations, defaults, disclosures and the netting statement that
 //     closes each period, and an arsig opener key, which can name the
 //     lender behind any pledge. Both are private; the opener key is what
-//     lenders' anonymity rests on.
+//     lenders' anonymity rests on. The ECDSA public key is the pool's trust
+//     anchor: publish it out of band; every role opens the pool with it
+//     ([Open]).
 //   - A [Lender] holds an arsig key, registered by the platform once it
 //     knows who holds it (off the ledger), and an ECDSA account key, which
 //     pays its pledges and receives its repayments. Both are private.

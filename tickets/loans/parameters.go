@@ -63,6 +63,9 @@ func (r *parameters) check(p *Pool) error {
 	if p.params != nil {
 		return fmt.Errorf("%w: the pool already has parameters", ErrDuplicate)
 	}
+	if !r.platform.Equal(p.platform) {
+		return fmt.Errorf("%w: parameters of another platform", ErrBadSignature)
+	}
 	return verify(r.platform, parametersContext, r.enc, "parameters")
 }
 

@@ -21,9 +21,10 @@ import (
 // [Pool.Update]; it holds no key. One pool, the platform's, submits: the
 // ledger has one writer. It is safe for concurrent use.
 type Pool struct {
-	mu     sync.RWMutex
-	ledger ledger.Ledger
-	next   uint64 // the first ledger entry not yet read
+	mu       sync.RWMutex
+	ledger   ledger.Ledger
+	platform *ecdsa.PublicKey // the key that must sign the parameters
+	next     uint64           // the first ledger entry not yet read
 
 	params *parameters
 	id     ID
@@ -63,17 +64,22 @@ func (l *loan) instalment(i int) money.Amount {
 	return money.MustNew(instalment(r.Units(), l.request.instalments, i), r.Currency())
 }
 
-// Open replays the pool kept on l: every record of this package in order,
-// each checked and its signatures verified as when it was submitted, and
-// the netting statements that closed its periods. It skips entries of
-// other kinds, including netting statements that the pool's platform did
-// not sign, and refuses unknown kinds of this package's range (0x0Fxx).
-func Open(ctx context.Context, l ledger.Ledger) (*Pool, error) {
-	if ctx == nil || l == nil {
-		return nil, errors.New("loans: nil context or ledger")
+// Open replays the pool kept on l and run by the platform whose ECDSA key
+// is platform: every record of this package in order, each checked and
+// its signatures verified as when it was submitted, and the netting
+// statements that closed its periods. The parameters must be signed by
+// platform, so a ledger rewritten from the start under another key does
+// not open. It skips entries of other kinds, including netting statements
+// that the pool's platform did not sign, and refuses unknown kinds of this
+// package's range (0x0Fxx). On a ledger without parameters the pool waits
+// for the platform's [Platform.Setup].
+func Open(ctx context.Context, l ledger.Ledger, platform *ecdsa.PublicKey) (*Pool, error) {
+	if ctx == nil || l == nil || platform == nil {
+		return nil, errors.New("loans: nil context, ledger or platform key")
 	}
 	p := &Pool{
 		ledger:      l,
+		platform:    platform,
 		lenderIndex: make(map[[arsig.PublicKeySize]byte]bool),
 		rings:       make(map[int]*arsig.Ring),
 		borrowers:   make(map[string]*ecdsa.PublicKey),
