@@ -2,6 +2,7 @@ package billing
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"sync"
 	"testing"
@@ -215,6 +216,7 @@ func TestNilInputs(t *testing.T) {
 	key := w.users[0]
 	zeroKey := &arsig.PrivateKey{}
 	var nilInv *Invoice
+	var nilCtx context.Context
 	checks := map[string]func() error{
 		"registration nil key":    func() error { _, err := NewRegistration(nil, w.params, eurs(1), tStart); return err },
 		"registration nil params": func() error { _, err := NewRegistration(key, nil, eurs(1), tStart); return err },
@@ -263,15 +265,15 @@ func TestNilInputs(t *testing.T) {
 		"edge zero value":       func() error { _, err := (&Edge{}).Accept(nil); return err },
 		"edge nil bytes":        func() error { e, _ := NewEdge(w.period, "e"); _, err := e.Accept(nil); return err },
 		"open nil ledger":       func() error { _, err := Open(ctx, nil, w.signer.Public()); return err },
-		"open nil context":      func() error { _, err := Open(nil, w.l, w.signer.Public()); return err },
+		"open nil context":      func() error { _, err := Open(nilCtx, w.l, w.signer.Public()); return err },
 		"accept nil context": func() error {
 			k, err := arsig.GenerateKey()
 			must(t, err)
 			r, err := NewRegistration(k, w.params, eurs(5000), tStart)
 			must(t, err)
-			return w.collector.Accept(nil, r.Bytes())
+			return w.collector.Accept(nilCtx, r.Bytes())
 		},
-		"collect nil context":     func() error { return w.collector.Collect(nil, [][]byte{w.sign(0, "e", 1, tStart).Bytes()})[0] },
+		"collect nil context":     func() error { return w.collector.Collect(nilCtx, [][]byte{w.sign(0, "e", 1, tStart).Bytes()})[0] },
 		"open nil key":            func() error { _, err := Open(ctx, w.l, nil); return err },
 		"collector nil ledger":    func() error { _, err := NewCollector(ctx, nil, w.signer, w.opener, eurs(1)); return err },
 		"collector nil signer":    func() error { _, err := NewCollector(ctx, w.l, nil, w.opener, eurs(1)); return err },

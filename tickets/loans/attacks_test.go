@@ -2,6 +2,7 @@ package loans
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"testing"
 
@@ -351,6 +352,7 @@ func TestZeroValues(t *testing.T) {
 	h := newHarness(t, 1, 1)
 	id := h.request(0, 10, 10, 1, 1)
 	var zero Pool
+	var nilCtx context.Context
 	for name, f := range map[string]func() error{
 		"zero pool submit":  func() error { return zero.Submit(h.ctx, h.must(h.platform.Close(h.pool))) },
 		"nil pool submit":   func() error { return (*Pool)(nil).Submit(h.ctx, nil) },
@@ -365,15 +367,15 @@ func TestZeroValues(t *testing.T) {
 		"nil lender key":    func() error { _, err := h.platform.RegisterLender(h.pool, nil); return err },
 		"nil keys":          func() error { _, err := NewLender(nil, nil); return err },
 		"nil ledger":        func() error { _, err := Open(h.ctx, nil, h.key.Public()); return err },
-		"nil context open":  func() error { _, err := Open(nil, h.ledger, h.key.Public()); return err },
+		"nil context open":  func() error { _, err := Open(nilCtx, h.ledger, h.key.Public()); return err },
 		"nil platform key":  func() error { _, err := Open(h.ctx, h.ledger, nil); return err },
 		"nil context update": func() error {
 			if _, err := h.ledger.Append(h.ctx, 0x0B07, []byte("another package's record")); err != nil {
 				t.Fatal(err)
 			}
-			return h.pool.Update(nil)
+			return h.pool.Update(nilCtx)
 		},
-		"nil context submit": func() error { return h.pool.Submit(nil, h.must(h.platform.Close(h.pool))) },
+		"nil context submit": func() error { return h.pool.Submit(nilCtx, h.must(h.platform.Close(h.pool))) },
 		"zero platform keys": func() error {
 			pl, err := NewPlatform(&ecdsa.PrivateKey{}, &arsig.OpenerKey{})
 			if err == nil {
