@@ -24,6 +24,8 @@ import (
 	"runtime"
 	"time"
 
+	"github.com/ringtrace/ringtrace/arsig"
+	"github.com/ringtrace/ringtrace/ecdsa"
 	"github.com/ringtrace/ringtrace/tickets/ledger"
 	"github.com/ringtrace/ringtrace/tickets/loans"
 	"github.com/ringtrace/ringtrace/tickets/money"
@@ -124,7 +126,20 @@ func run(cfg config, out io.Writer) error {
 		return err
 	}
 	defer l.Close()
-	pool, err := loans.Open(ctx, l)
+	// The platform's keys; every role opens the pool with its public key.
+	signing, err := ecdsa.GenerateKey()
+	if err != nil {
+		return err
+	}
+	opener, err := arsig.GenerateOpenerKey()
+	if err != nil {
+		return err
+	}
+	platform, err := loans.NewPlatform(signing, opener)
+	if err != nil {
+		return err
+	}
+	pool, err := loans.Open(ctx, l, signing.Public())
 	if err != nil {
 		return err
 	}
@@ -133,7 +148,7 @@ func run(cfg config, out io.Writer) error {
 	fmt.Fprintf(out, "crowd-loan pool: %d lenders (the ring), %d borrowers, %d months, GOMAXPROCS = %d\n",
 		cfg.lenders, cfg.borrowers, periods, runtime.GOMAXPROCS(0))
 
-	w := &world{ctx: ctx, pool: pool, plan: p, out: out}
+	w := &world{ctx: ctx, pool: pool, platform: platform, plan: p, out: out}
 	if err := w.setUp(); err != nil {
 		return err
 	}
@@ -154,7 +169,7 @@ func run(cfg config, out io.Writer) error {
 	}
 	clk.step("outcomes checked; every lender checked its own nets")
 
-	replayed, err := loans.Open(ctx, l)
+	replayed, err := loans.Open(ctx, l, signing.Public())
 	if err != nil {
 		return fmt.Errorf("replay: %w", err)
 	}

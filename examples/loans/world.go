@@ -61,17 +61,6 @@ func (w *world) attack(what string, b []byte, want error) error {
 }
 
 func (w *world) setUp() error {
-	signing, err := ecdsa.GenerateKey()
-	if err != nil {
-		return err
-	}
-	opener, err := arsig.GenerateOpenerKey()
-	if err != nil {
-		return err
-	}
-	if w.platform, err = loans.NewPlatform(signing, opener); err != nil {
-		return err
-	}
 	if err := w.submit(w.platform.Setup(eur, start)); err != nil {
 		return err
 	}

@@ -40,8 +40,8 @@ const replayBatch = 256
 // verify or does not fit the state is refused, with an error naming the
 // entry and wrapping the reason's sentinel.
 func Open(ctx context.Context, l ledger.Ledger, collector *ecdsa.PublicKey) (*Book, error) {
-	if l == nil || collector == nil {
-		return nil, malformed("open", "missing ledger or collector key")
+	if ctx == nil || l == nil || collector == nil {
+		return nil, malformed("open", "missing context, ledger or collector key")
 	}
 	st := newState(collector)
 	var pending []arsig.BatchItem
@@ -120,6 +120,9 @@ func (b *Book) append(ctx context.Context, rec record) error {
 
 // commit appends a checked record and applies it; b.mu is held.
 func (b *Book) commit(ctx context.Context, k ledger.Kind, enc []byte, d [32]byte, apply func()) error {
+	if ctx == nil {
+		return malformed("append", "nil context")
+	}
 	if _, err := b.l.Append(ctx, k, enc); err != nil {
 		return fmt.Errorf("billing: appending to the ledger: %w", err)
 	}

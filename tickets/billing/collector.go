@@ -133,7 +133,9 @@ func (c *Collector) ClosePeriod(ctx context.Context, t time.Time) error {
 // [Dispute] or [Usage] — checks it against the book and appends it.
 // Accepting the bytes of a record already on the book again is a retry and
 // changes nothing. Errors wrap [ErrMalformed], [ErrBadSignature],
-// [ErrPeriod] or [ErrRefused].
+// [ErrPeriod] or [ErrRefused]. Money moves outside the package: the
+// deposit a registration states is the user's word, so accept one only
+// once that deposit is received, and pay a refund once it is accepted.
 func (c *Collector) Accept(ctx context.Context, rec []byte) error {
 	if !c.ready() {
 		return errNoCollector
@@ -207,10 +209,11 @@ func (c *Collector) Collect(ctx context.Context, usages [][]byte) []error {
 }
 
 // DraftInvoices opens every unbilled usage record of a closed period and
-// returns one signed invoice per signer (or several, of at most 4096 lines
-// each), lines in ledger order, not yet on the ledger ([Collector.Issue]
-// appends them). The records are opened in
-// parallel on runtime.GOMAXPROCS(0) goroutines.
+// returns one signed invoice per signer (or several: at most 4096 lines
+// each, and a new one where the total would leave the range of money),
+// lines in ledger order, not yet on the ledger ([Collector.Issue] appends
+// them). The records are opened in parallel on runtime.GOMAXPROCS(0)
+// goroutines.
 func (c *Collector) DraftInvoices(period uint32, issued, due time.Time) ([]*Invoice, error) {
 	if !c.ready() {
 		return nil, errNoCollector
@@ -252,9 +255,8 @@ func (c *Collector) draft(period uint32, issued, due time.Time, perInvoice int) 
 	}
 	invs := make([]*Invoice, 0, len(order))
 	for _, user := range order {
-		// A user with more records than an invoice holds gets several.
-		for lines := byUser[keyOf(user)]; len(lines) > 0; lines = lines[min(len(lines), perInvoice):] {
-			inv, err := NewInvoice(c.signer, ps.desc, user, issued, due, lines[:min(len(lines), perInvoice)])
+		for _, lines := range invoiceLines(byUser[keyOf(user)], perInvoice) {
+			inv, err := NewInvoice(c.signer, ps.desc, user, issued, due, lines)
 			if err != nil {
 				return nil, err
 			}
@@ -262,6 +264,26 @@ func (c *Collector) draft(period uint32, issued, due time.Time, perInvoice int) 
 		}
 	}
 	return invs, nil
+}
+
+// invoiceLines splits a user's lines, in order, into the lines of its
+// invoices: a user with more records than an invoice holds, or whose
+// amounts add up beyond the range of money, gets several invoices.
+func invoiceLines(lines []Line, perInvoice int) [][]Line {
+	var out [][]Line
+	for len(lines) > 0 {
+		n, total := 1, lines[0].Usage.amount
+		for ; n < len(lines) && n < perInvoice; n++ {
+			t, err := total.Add(lines[n].Usage.amount)
+			if err != nil {
+				break
+			}
+			total = t
+		}
+		out = append(out, lines[:n])
+		lines = lines[n:]
+	}
+	return out
 }
 
 // open opens usage records of period p in parallel.

@@ -82,8 +82,8 @@
 // the key's holder, of anything but the whole remaining deposit, or while it
 // secures unsettled usage. [Open] verifies every record of a ledger against
 // the key that must have signed it, so a ledger rewritten with its chain
-// recomputed does not open. Retrying a record already on the book changes
-// nothing.
+// recomputed by anyone without the collector's keys does not open. Retrying
+// a record already on the book changes nothing.
 //
 // The book does not check an invoice's openings when it is issued: that is
 // each user's check, and forfeiture is where the book checks them itself.
@@ -91,6 +91,21 @@
 // edges that deliver late closes a period only once they have delivered.
 // Payments themselves are outside the package: [Collector.Pay] records one
 // and signs its receipt.
+//
+// What the book cannot do. It has no clock: the times in records are the
+// collector's word, so a forfeiture dated after the due date is accepted
+// whenever it is appended. It has one writer, the collector, which can
+// leave out any record a user files, a valid dispute among them; the
+// invoice then stays owed and the deposit locked, but it cannot be
+// forfeited, since no opening of the disputed line verifies for the user.
+// The collector, holding its keys, can rewrite and re-sign its own records
+// and recompute the chain; what holds it to them is what others keep: a
+// user's receipts and a ledger checkpoint (tickets/ledger) held outside.
+// A forfeiture takes at most what is left of the deposit and settles the
+// invoice, so usage beyond the deposit is not enforced: choose the deposit,
+// or cap what edges accept, to cover a period's usage. The book does not
+// know who signed a record until it is invoiced, so a refund waits until
+// every record of every period the key was in is billed, anyone's.
 //
 // # Records and errors
 //

@@ -607,3 +607,33 @@ func encodeHolder(t *testing.T, h *holderRecord) []byte {
 	must(t, err)
 	return enc
 }
+
+// TestRegistryBoundCountsLiveKeys: the registry holds at most
+// arsig.MaxRingSize keys that are not refunded, the most a ring can have.
+// Refunded keys stay on the book (they cannot register again) but do not
+// count: otherwise, after 2^14 registrations in the system's life, nobody
+// could ever register again, and registering and refunding keys would
+// fill the registry for good.
+func TestRegistryBoundCountsLiveKeys(t *testing.T) {
+	w := newWorld(t, ledger.NewMemory(), 2)
+	w.close()
+	w.issueAll(tIssued, tDue) // nothing to bill
+	must(t, w.refundAll(0, tIssued))
+	// Stand-ins for refunded keys, up to the bound with the two real ones.
+	for i := 0; len(w.book.st.accounts) < arsig.MaxRingSize; i++ {
+		var k keyID
+		k[0], k[1], k[2] = 0xff, byte(i>>8), byte(i)
+		w.book.st.accounts[k] = &account{retired: true}
+	}
+	newcomer, err := arsig.GenerateKey()
+	must(t, err)
+	w.users = append(w.users, newcomer)
+	must(t, w.register(2, eurs(5000), tIssued.Add(time.Second)))
+
+	// With the registry full of live keys, a registration is refused.
+	w.book.st.live = arsig.MaxRingSize
+	other, err := arsig.GenerateKey()
+	must(t, err)
+	w.users = append(w.users, other)
+	wantErr(t, w.register(3, eurs(5000), tIssued.Add(2*time.Second)), ErrRefused)
+}

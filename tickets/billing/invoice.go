@@ -188,6 +188,11 @@ func parseInvoice(b []byte) (*Invoice, error) {
 // key, that payer signed it. It returns an error about the invoice as a whole, or one entry
 // per line: nil where the line verifies, otherwise an error wrapping
 // [ErrInvalidLine] (or [ErrPeriod]), which a dispute of that line cures.
+//
+// It cannot tell, from the invoice alone, whether the invoice is on the
+// collector's book or whether another invoice bills the same records: the
+// book refuses both, and what it says is owed ([Book.Owed], on a replica
+// rebuilt with [Open]) is what the user owes.
 func (inv *Invoice) Check(p *Period, payer *arsig.PublicKey) ([]error, error) {
 	if inv == nil || inv.enc == nil || p == nil || p.enc == nil || !validUser(payer) {
 		return nil, malformed("invoice check", "missing invoice, period or payer")
@@ -208,7 +213,13 @@ func (inv *Invoice) Check(p *Period, payer *arsig.PublicKey) ([]error, error) {
 	errs := make([]error, len(inv.lines))
 	for i, l := range inv.lines {
 		errs[i] = verifyLine(p, inv.user, l)
-		if t, err := total.Add(l.Usage.amount); err == nil {
+		// A line in another currency fails verifyLine and is left out
+		// of the sum; a sum beyond the range of money refuses the whole.
+		t, err := total.Add(l.Usage.amount)
+		if errors.Is(err, money.ErrOverflow) {
+			return nil, fmt.Errorf("%w: the lines add up beyond the range of money: %w", ErrRefused, err)
+		}
+		if err == nil {
 			total = t
 		}
 	}

@@ -2,6 +2,7 @@ package billing
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"sync"
 	"testing"
@@ -215,6 +216,7 @@ func TestNilInputs(t *testing.T) {
 	key := w.users[0]
 	zeroKey := &arsig.PrivateKey{}
 	var nilInv *Invoice
+	var nilCtx context.Context
 	checks := map[string]func() error{
 		"registration nil key":    func() error { _, err := NewRegistration(nil, w.params, eurs(1), tStart); return err },
 		"registration nil params": func() error { _, err := NewRegistration(key, nil, eurs(1), tStart); return err },
@@ -256,13 +258,22 @@ func TestNilInputs(t *testing.T) {
 			_, err := (&Invoice{signed: signed{enc: []byte{1}}}).Check(nil, key.Public())
 			return err
 		},
-		"receipt check zero":      func() error { return (&Receipt{}).Check(nil, eurs(1)) },
-		"forfeiture check zero":   func() error { return (&Forfeiture{}).Check(w.period) },
-		"edge nil period":         func() error { _, err := NewEdge(nil, "e"); return err },
-		"edge bad id":             func() error { _, err := NewEdge(w.period, "a b"); return err },
-		"edge zero value":         func() error { _, err := (&Edge{}).Accept(nil); return err },
-		"edge nil bytes":          func() error { e, _ := NewEdge(w.period, "e"); _, err := e.Accept(nil); return err },
-		"open nil ledger":         func() error { _, err := Open(ctx, nil, w.signer.Public()); return err },
+		"receipt check zero":    func() error { return (&Receipt{}).Check(nil, eurs(1)) },
+		"forfeiture check zero": func() error { return (&Forfeiture{}).Check(w.period) },
+		"edge nil period":       func() error { _, err := NewEdge(nil, "e"); return err },
+		"edge bad id":           func() error { _, err := NewEdge(w.period, "a b"); return err },
+		"edge zero value":       func() error { _, err := (&Edge{}).Accept(nil); return err },
+		"edge nil bytes":        func() error { e, _ := NewEdge(w.period, "e"); _, err := e.Accept(nil); return err },
+		"open nil ledger":       func() error { _, err := Open(ctx, nil, w.signer.Public()); return err },
+		"open nil context":      func() error { _, err := Open(nilCtx, w.l, w.signer.Public()); return err },
+		"accept nil context": func() error {
+			k, err := arsig.GenerateKey()
+			must(t, err)
+			r, err := NewRegistration(k, w.params, eurs(5000), tStart)
+			must(t, err)
+			return w.collector.Accept(nilCtx, r.Bytes())
+		},
+		"collect nil context":     func() error { return w.collector.Collect(nilCtx, [][]byte{w.sign(0, "e", 1, tStart).Bytes()})[0] },
 		"open nil key":            func() error { _, err := Open(ctx, w.l, nil); return err },
 		"collector nil ledger":    func() error { _, err := NewCollector(ctx, nil, w.signer, w.opener, eurs(1)); return err },
 		"collector nil signer":    func() error { _, err := NewCollector(ctx, w.l, nil, w.opener, eurs(1)); return err },

@@ -90,6 +90,7 @@ type state struct {
 	params       *Parameters
 	accounts     map[keyID]*account
 	accountOrder []keyID
+	live         int            // accounts not retired
 	periods      []*periodState // periods[i] has number i+1
 	usages       map[[32]byte]*usageState
 	invoices     map[[32]byte]*invoiceState
@@ -166,8 +167,10 @@ func (s *state) checkRegistration(r *holderRecord) (func(), error) {
 	if cmp(r.amount, s.params.deposit) < 0 {
 		return nil, fmt.Errorf("%w: %v < %v", errDepositTooSmall, r.amount, s.params.deposit)
 	}
-	if len(s.accounts) >= arsig.MaxRingSize {
-		return nil, fmt.Errorf("%w: registry full (%d keys)", ErrRefused, arsig.MaxRingSize)
+	// Refunded keys stay on the book, so that they cannot register again,
+	// but are in no ring: the bound, the largest ring, counts the others.
+	if s.live >= arsig.MaxRingSize {
+		return nil, fmt.Errorf("%w: registry full (%d keys not refunded)", ErrRefused, arsig.MaxRingSize)
 	}
 	if err := r.verify(s.params); err != nil {
 		return nil, err
@@ -175,6 +178,7 @@ func (s *state) checkRegistration(r *holderRecord) (func(), error) {
 	return func() {
 		s.accounts[k] = &account{key: r.user, deposit: r.amount}
 		s.accountOrder = append(s.accountOrder, k)
+		s.live++
 	}, nil
 }
 
@@ -201,6 +205,7 @@ func (s *state) checkRefund(r *holderRecord) (func(), error) {
 	return func() {
 		a.deposit = money.Zero(a.deposit.Currency())
 		a.retired = true
+		s.live--
 	}, nil
 }
 

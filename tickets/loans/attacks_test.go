@@ -2,6 +2,7 @@ package loans
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"testing"
 
@@ -258,7 +259,7 @@ func TestSetupAndRegistration(t *testing.T) {
 	}
 
 	// Nothing but parameters before parameters.
-	fresh, err := Open(h.ctx, ledger.NewMemory())
+	fresh, err := Open(h.ctx, ledger.NewMemory(), h.key.Public())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -289,7 +290,7 @@ func TestReplay(t *testing.T) {
 	}
 	h.submit(h.pledge(0, id, 100))
 	h.close()
-	replayed, err := Open(h.ctx, h.ledger)
+	replayed, err := Open(h.ctx, h.ledger, h.key.Public())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -312,7 +313,7 @@ func TestReplay(t *testing.T) {
 		if _, err := l.Append(h.ctx, entry.kind, entry.payload); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := Open(h.ctx, l); err == nil {
+		if _, err := Open(h.ctx, l, h.key.Public()); err == nil {
 			t.Errorf("%s: replay accepted it", name)
 		}
 	}
@@ -323,11 +324,35 @@ func (l Loan) pledgeBytes(h *harness) []byte {
 	return h.pool.pledges[l.Pledges[0].ID].enc
 }
 
+// TestAnotherPlatformsPool: a pool opens only under the platform key it
+// is opened with, so someone who rewrites a ledger from its first record
+// under a key of their own (their parameters, registrations, loans and
+// statements, all verifying) does not pass it off as the platform's.
+func TestAnotherPlatformsPool(t *testing.T) {
+	h := newHarness(t, 1, 1)
+	forger := newHarness(t, 1, 1)
+	id := forger.request(0, 100, 100, 1, 1)
+	forger.submit(forger.pledge(0, id, 100))
+	forger.close()
+	if _, err := Open(h.ctx, forger.ledger, h.key.Public()); !errors.Is(err, ErrBadSignature) {
+		t.Fatalf("another platform's pool opened: %v", err)
+	}
+	h.refuse("another platform's parameters", forger.must(forger.platform.Setup(eur, start)), ErrDuplicate)
+	fresh, err := Open(h.ctx, ledger.NewMemory(), h.key.Public())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := fresh.Submit(h.ctx, forger.must(forger.platform.Setup(eur, start))); !errors.Is(err, ErrBadSignature) {
+		t.Fatalf("another platform set the pool up: %v", err)
+	}
+}
+
 // TestZeroValues: nil and zero-value roles and pools return errors.
 func TestZeroValues(t *testing.T) {
 	h := newHarness(t, 1, 1)
 	id := h.request(0, 10, 10, 1, 1)
 	var zero Pool
+	var nilCtx context.Context
 	for name, f := range map[string]func() error{
 		"zero pool submit":  func() error { return zero.Submit(h.ctx, h.must(h.platform.Close(h.pool))) },
 		"nil pool submit":   func() error { return (*Pool)(nil).Submit(h.ctx, nil) },
@@ -341,7 +366,30 @@ func TestZeroValues(t *testing.T) {
 		"disclose, zero":    func() error { _, err := h.platform.Disclose(&zero, ID{}, ""); return err },
 		"nil lender key":    func() error { _, err := h.platform.RegisterLender(h.pool, nil); return err },
 		"nil keys":          func() error { _, err := NewLender(nil, nil); return err },
-		"nil ledger":        func() error { _, err := Open(h.ctx, nil); return err },
+		"nil ledger":        func() error { _, err := Open(h.ctx, nil, h.key.Public()); return err },
+		"nil context open":  func() error { _, err := Open(nilCtx, h.ledger, h.key.Public()); return err },
+		"nil platform key":  func() error { _, err := Open(h.ctx, h.ledger, nil); return err },
+		"nil context update": func() error {
+			if _, err := h.ledger.Append(h.ctx, 0x0B07, []byte("another package's record")); err != nil {
+				t.Fatal(err)
+			}
+			return h.pool.Update(nilCtx)
+		},
+		"nil context submit": func() error { return h.pool.Submit(nilCtx, h.must(h.platform.Close(h.pool))) },
+		"zero platform keys": func() error {
+			pl, err := NewPlatform(&ecdsa.PrivateKey{}, &arsig.OpenerKey{})
+			if err == nil {
+				_, err = pl.Setup(eur, start)
+			}
+			return err
+		},
+		"zero opener key": func() error {
+			pl, err := NewPlatform(h.key, &arsig.OpenerKey{})
+			if err == nil {
+				_, err = pl.Setup(eur, start)
+			}
+			return err
+		},
 	} {
 		if err := f(); err == nil {
 			t.Errorf("%s: no error", name)
@@ -349,6 +397,10 @@ func TestZeroValues(t *testing.T) {
 	}
 	if zero.Period() != 0 || len(zero.Loans()) != 0 || zero.Obligations(1) != nil || zero.Statements() != nil {
 		t.Error("a zero pool reads as non-empty")
+	}
+	var none *Pool
+	if none.Period() != 0 || none.Loans() != nil || none.Obligations(1) != nil || none.Statements() != nil || none.Disclosures() != nil {
+		t.Error("a nil pool reads as non-empty")
 	}
 	if (Loan{}).Instalment(1).Valid() {
 		t.Error("instalment of a zero loan")

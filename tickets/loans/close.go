@@ -3,6 +3,8 @@ package loans
 import (
 	"fmt"
 
+	"github.com/ringtrace/ringtrace/tickets/money"
+
 	"github.com/ringtrace/ringtrace/tickets/netting"
 )
 
@@ -42,4 +44,5 @@ func (r closing) apply(p *Pool) {
 	p.statements = append(p.statements, r.st)
 	p.period++
 	p.obligations = append(p.obligations, nil)
+	p.volume = money.Zero(p.params.currency)
 }

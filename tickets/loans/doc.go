@@ -17,7 +17,9 @@
 //     registrations, defaults, disclosures and the netting statement that
 //     closes each period, and an arsig opener key, which can name the
 //     lender behind any pledge. Both are private; the opener key is what
-//     lenders' anonymity rests on.
+//     lenders' anonymity rests on. The ECDSA public key is the pool's trust
+//     anchor: publish it out of band; every role opens the pool with it
+//     ([Open]).
 //   - A [Lender] holds an arsig key, registered by the platform once it
 //     knows who holds it (off the ledger), and an ECDSA account key, which
 //     pays its pledges and receives its repayments. Both are private.
@@ -71,7 +73,12 @@
 // What is not guaranteed: the platform registers whom it likes and could
 // register keys of its own; it could withhold records (nobody can append
 // but through it); money moves outside the package, following the
-// statements' transfers. The pool does not read the clock.
+// statements' transfers. The pool does not read the clock. A period's
+// obligations add up to at most 2^63−1 minor units, the range of money, so
+// that its netting can always be made: a funding pledge or a repayment
+// that would go past it is refused, so a party dealing in amounts near
+// that range can crowd the others out of a period (bound the amounts a
+// deployment accepts well below it).
 //
 // # Records
 //

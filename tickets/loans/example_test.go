@@ -25,12 +25,13 @@ func Example() {
 		return b
 	}
 
-	// The platform sets the pool up on a ledger; everyone opens it.
-	l := ledger.NewMemory()
-	pool, _ := loans.Open(ctx, l)
+	// The platform sets the pool up on a ledger; everyone opens it with
+	// the platform's public key.
 	signing, _ := ecdsa.GenerateKey()
 	opener, _ := arsig.GenerateOpenerKey()
 	platform, _ := loans.NewPlatform(signing, opener)
+	l := ledger.NewMemory()
+	pool, _ := loans.Open(ctx, l, signing.Public())
 	submit := func(b []byte) {
 		if err := pool.Submit(ctx, b); err != nil {
 			panic(err)

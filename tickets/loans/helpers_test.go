@@ -64,7 +64,7 @@ func newHarness(t testing.TB, lenders, borrowers int) *harness {
 	if h.platform, err = NewPlatform(h.key, opener); err != nil {
 		t.Fatal(err)
 	}
-	if h.pool, err = Open(h.ctx, h.ledger); err != nil {
+	if h.pool, err = Open(h.ctx, h.ledger, h.key.Public()); err != nil {
 		t.Fatal(err)
 	}
 	h.submit(h.must(h.platform.Setup(eur, start)))

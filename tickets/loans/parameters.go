@@ -1,6 +1,7 @@
 package loans
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -27,6 +28,10 @@ type parameters struct {
 func (r *parameters) body() ([]byte, error) {
 	w := wire.NewWriter(uint16(kindParameters))
 	w.ECDSAKey(r.platform)
+	if r.opener == nil {
+		w.Fail(errors.New("missing opener key"))
+		return w.Finish()
+	}
 	w.Fixed(r.opener.Bytes())
 	w.Fixed(r.currency[:])
 	w.Time(r.start)
@@ -58,6 +63,9 @@ func (r *parameters) check(p *Pool) error {
 	if p.params != nil {
 		return fmt.Errorf("%w: the pool already has parameters", ErrDuplicate)
 	}
+	if !r.platform.Equal(p.platform) {
+		return fmt.Errorf("%w: parameters of another platform", ErrBadSignature)
+	}
 	return verify(r.platform, parametersContext, r.enc, "parameters")
 }
 
@@ -65,6 +73,7 @@ func (r *parameters) apply(p *Pool) {
 	p.params = r
 	p.id = digest(poolLabel, r.enc)
 	p.period = 1
+	p.volume = money.Zero(r.currency)
 }
 
 // periodStart returns the start of period n: n−1 calendar months after

@@ -137,8 +137,14 @@ func (r *pledge) check(p *Pool) error {
 	if err != nil {
 		return fmt.Errorf("%w: %w", ErrRefused, err)
 	}
-	if c, err := r.amount.Cmp(left); err != nil || c > 0 {
+	c, err := r.amount.Cmp(left)
+	if err != nil || c > 0 {
 		return fmt.Errorf("%w: pledge of %v, the loan needs %v", ErrRefused, r.amount, left)
+	}
+	if c == 0 { // the pledge funds the loan: every pledge becomes owed
+		if err := p.checkVolume(l.request.amount); err != nil {
+			return err
+		}
 	}
 	if err := arsig.Verify(p.ring(r.ring), p.params.opener, r.msg, r.sig); err != nil {
 		return fmt.Errorf("%w: pledge ring signature: %w", ErrBadSignature, err)

@@ -21,9 +21,10 @@ import (
 // [Pool.Update]; it holds no key. One pool, the platform's, submits: the
 // ledger has one writer. It is safe for concurrent use.
 type Pool struct {
-	mu     sync.RWMutex
-	ledger ledger.Ledger
-	next   uint64 // the first ledger entry not yet read
+	mu       sync.RWMutex
+	ledger   ledger.Ledger
+	platform *ecdsa.PublicKey // the key that must sign the parameters
+	next     uint64           // the first ledger entry not yet read
 
 	params *parameters
 	id     ID
@@ -41,6 +42,7 @@ type Pool struct {
 	pledges     map[ID]*pledge
 	seen        map[ID]bool // digests of the records applied
 	obligations [][]netting.Obligation
+	volume      money.Amount // the sum of the open period's obligations
 	statements  []*netting.Statement
 	disclosed   map[ID]bool
 	disclosures []Disclosure
@@ -62,17 +64,22 @@ func (l *loan) instalment(i int) money.Amount {
 	return money.MustNew(instalment(r.Units(), l.request.instalments, i), r.Currency())
 }
 
-// Open replays the pool kept on l: every record of this package in order,
-// each checked and its signatures verified as when it was submitted, and
-// the netting statements that closed its periods. It skips entries of
-// other kinds, including netting statements that the pool's platform did
-// not sign, and refuses unknown kinds of this package's range (0x0Fxx).
-func Open(ctx context.Context, l ledger.Ledger) (*Pool, error) {
-	if l == nil {
-		return nil, errors.New("loans: nil ledger")
+// Open replays the pool kept on l and run by the platform whose ECDSA key
+// is platform: every record of this package in order, each checked and
+// its signatures verified as when it was submitted, and the netting
+// statements that closed its periods. The parameters must be signed by
+// platform, so a ledger rewritten from the start under another key does
+// not open. It skips entries of other kinds, including netting statements
+// that the pool's platform did not sign, and refuses unknown kinds of this
+// package's range (0x0Fxx). On a ledger without parameters the pool waits
+// for the platform's [Platform.Setup].
+func Open(ctx context.Context, l ledger.Ledger, platform *ecdsa.PublicKey) (*Pool, error) {
+	if ctx == nil || l == nil || platform == nil {
+		return nil, errors.New("loans: nil context, ledger or platform key")
 	}
 	p := &Pool{
 		ledger:      l,
+		platform:    platform,
 		lenderIndex: make(map[[arsig.PublicKeySize]byte]bool),
 		rings:       make(map[int]*arsig.Ring),
 		borrowers:   make(map[string]*ecdsa.PublicKey),
@@ -93,6 +100,9 @@ func Open(ctx context.Context, l ledger.Ledger) (*Pool, error) {
 func (p *Pool) Update(ctx context.Context) error {
 	if err := p.opened(); err != nil {
 		return err
+	}
+	if ctx == nil {
+		return errNilContext
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -173,6 +183,9 @@ func (p *Pool) Submit(ctx context.Context, record []byte) error {
 	if err := p.opened(); err != nil {
 		return err
 	}
+	if ctx == nil {
+		return errNilContext
+	}
 	if len(record) < wire.HeaderSize {
 		return fmt.Errorf("%w: %d bytes", ErrMalformed, len(record))
 	}
@@ -200,8 +213,11 @@ func (p *Pool) Submit(ctx context.Context, record []byte) error {
 
 // Shared checks.
 
-// errNotOpened is returned for a nil Pool or one not made by Open.
-var errNotOpened = errors.New("loans: pool not made by Open")
+var (
+	// errNotOpened is returned for a nil Pool or one not made by Open.
+	errNotOpened  = errors.New("loans: pool not made by Open")
+	errNilContext = errors.New("loans: nil context")
+)
 
 func (p *Pool) opened() error {
 	if p == nil || p.ledger == nil {
@@ -247,15 +263,32 @@ func (p *Pool) ring(n int) *arsig.Ring {
 	return r
 }
 
-// owe records an obligation of the current period.
+// owe records an obligation of the current period, whose amount
+// checkVolume accepted.
 func (p *Pool) owe(payer, payee *ecdsa.PublicKey, a money.Amount) {
 	o := netting.Obligation{Payer: netting.Party(payer.Bytes()), Payee: netting.Party(payee.Bytes()), Amount: a}
 	p.obligations[p.period-1] = append(p.obligations[p.period-1], o)
+	p.volume, _ = p.volume.Add(a)
+}
+
+// checkVolume refuses a record that would bring obligations of amount a
+// into the open period if the period's obligations would then add up
+// beyond the range of money. Netting refuses such obligations, so no
+// statement could close the period; below it, every party's totals and the
+// sum of the positive nets are within range, and the period nets.
+func (p *Pool) checkVolume(a money.Amount) error {
+	if _, err := p.volume.Add(a); err != nil {
+		return fmt.Errorf("%w: the period's obligations would add up beyond the range of money: %w", ErrRefused, err)
+	}
+	return nil
 }
 
 // Period returns the open period, 1 for the first; 0 before the pool has
 // parameters.
 func (p *Pool) Period() int {
+	if p == nil {
+		return 0
+	}
 	p.mu.RLock()
 	defer p.mu.RUnlock()
 	return p.period
@@ -263,6 +296,9 @@ func (p *Pool) Period() int {
 
 // Loans returns every loan request and its state, in the order posted.
 func (p *Pool) Loans() []Loan {
+	if p == nil {
+		return nil
+	}
 	p.mu.RLock()
 	defer p.mu.RUnlock()
 	out := make([]Loan, len(p.order))
@@ -277,6 +313,9 @@ func (p *Pool) Loans() []Loan {
 // pledged, and a borrower owes each pledge's account its share of each
 // repayment. Parties are netting.Party(key.Bytes()) of the ECDSA keys.
 func (p *Pool) Obligations(n int) []netting.Obligation {
+	if p == nil {
+		return nil
+	}
 	p.mu.RLock()
 	defer p.mu.RUnlock()
 	if n < 1 || n > len(p.obligations) {
@@ -288,6 +327,9 @@ func (p *Pool) Obligations(n int) []netting.Obligation {
 // Statements returns the netting statements of the closed periods, in
 // order: Statements()[n-1] closed period n.
 func (p *Pool) Statements() []*netting.Statement {
+	if p == nil {
+		return nil
+	}
 	p.mu.RLock()
 	defer p.mu.RUnlock()
 	return slices.Clone(p.statements)
@@ -296,6 +338,9 @@ func (p *Pool) Statements() []*netting.Statement {
 // Disclosures returns the lenders the platform has named, in order, each
 // checked against its opening proof.
 func (p *Pool) Disclosures() []Disclosure {
+	if p == nil {
+		return nil
+	}
 	p.mu.RLock()
 	defer p.mu.RUnlock()
 	return slices.Clone(p.disclosures)

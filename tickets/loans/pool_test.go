@@ -67,7 +67,7 @@ func TestLoanLifecycle(t *testing.T) {
 		t.Fatalf("loan %v, %d paid", l.Status, l.Paid)
 	}
 
-	replayed, err := Open(h.ctx, h.ledger)
+	replayed, err := Open(h.ctx, h.ledger, h.key.Public())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -172,7 +172,7 @@ func TestLapse(t *testing.T) {
 // it reads.
 func TestUpdate(t *testing.T) {
 	h := newHarness(t, 2, 1)
-	reader, err := Open(h.ctx, h.ledger)
+	reader, err := Open(h.ctx, h.ledger, h.key.Public())
 	if err != nil {
 		t.Fatal(err)
 	}

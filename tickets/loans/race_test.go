@@ -52,7 +52,7 @@ func TestConcurrentPledges(t *testing.T) {
 			t.Fatalf("loan pledged %d, %v", sum, l.Status)
 		}
 	}
-	replayed, err := Open(h.ctx, h.ledger)
+	replayed, err := Open(h.ctx, h.ledger, h.key.Public())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -55,6 +55,9 @@ func (r *lenderRegistration) check(p *Pool) error {
 	if p.lenderIndex[[arsig.PublicKeySize]byte(r.key.Bytes())] {
 		return fmt.Errorf("%w: lender key registered already", ErrDuplicate)
 	}
+	if len(p.lenders) >= arsig.MaxRingSize {
+		return fmt.Errorf("%w: the pool has %d lenders, the most a ring holds", ErrRefused, len(p.lenders))
+	}
 	return nil
 }
 

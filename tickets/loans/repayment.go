@@ -84,7 +84,7 @@ func (r *repayment) check(p *Pool) error {
 	if want := l.instalment(r.instalment); r.amount != want {
 		return fmt.Errorf("%w: instalment %d is %v, not %v", ErrRefused, r.instalment, want, r.amount)
 	}
-	return nil
+	return p.checkVolume(r.amount)
 }
 
 func (r *repayment) apply(p *Pool) {

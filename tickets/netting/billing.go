@@ -21,7 +21,10 @@ import (
 // invoice once; an invoice given twice counts once.
 //
 // Netting does not pay an invoice: once the transfers are paid, the
-// collector records each payment ([billing.Collector.Pay]).
+// collector records each payment ([billing.Collector.Pay]). Until then the
+// invoice is open on the book, and once past its due date the collector
+// can still take it from the deposit (a forfeiture): a user whose transfer
+// paid it holds the proof of that transfer, not a receipt.
 //
 // book is the collector's book, or one an auditor rebuilt from its ledger
 // ([billing.Open]); collector is the collector's key, which must be the

@@ -147,17 +147,37 @@ func (s *Settlement) addCurrency(c money.Currency, obligations []Obligation) err
 
 // Nets returns the non-zero net positions, ordered by currency and then
 // by party.
-func (s *Settlement) Nets() []Position { return slices.Clone(s.nets) }
+func (s *Settlement) Nets() []Position {
+	if s == nil {
+		return nil
+	}
+	return slices.Clone(s.nets)
+}
 
 // Transfers returns the transfers that settle the nets, ordered by
 // currency, payer and payee. No pair of parties appears twice in one
 // currency.
-func (s *Settlement) Transfers() []Obligation { return slices.Clone(s.transfers) }
+func (s *Settlement) Transfers() []Obligation {
+	if s == nil {
+		return nil
+	}
+	return slices.Clone(s.transfers)
+}
 
 // Obligations returns the number of obligations that were netted.
-func (s *Settlement) Obligations() int { return s.count }
+func (s *Settlement) Obligations() int {
+	if s == nil {
+		return 0
+	}
+	return s.count
+}
 
 // ObligationsDigest returns the digest of the netted obligations in their
 // canonical order (docs/spec/netting.md): equal for any two lists that hold
 // the same obligations, however ordered.
-func (s *Settlement) ObligationsDigest() [DigestSize]byte { return s.digest }
+func (s *Settlement) ObligationsDigest() [DigestSize]byte {
+	if s == nil {
+		return [DigestSize]byte{}
+	}
+	return s.digest
+}

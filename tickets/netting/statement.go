@@ -106,8 +106,9 @@ const (
 
 // ParseStatement parses a statement. It refuses, with an error wrapping
 // [ErrMalformed], anything but the canonical encoding, and a statement
-// whose nets do not sum to zero in each currency or whose transfers do not
-// settle them exactly, as [Net] does, within its bound. It does not check
+// whose nets do not sum to zero in each currency, whose positive nets add
+// up beyond the range of money, or whose transfers do not settle the nets
+// exactly, as [Net] does, within its bound. It does not check
 // the signature: see [Statement.Verify].
 func ParseStatement(b []byte) (*Statement, error) {
 	if len(b) < wire.HeaderSize+wire.SignatureSize {
@@ -144,7 +145,8 @@ func ParseStatement(b []byte) (*Statement, error) {
 }
 
 // validate checks what a settlement from Net satisfies without its
-// obligations: nets in order, non-zero and summing to zero per currency;
+// obligations: nets in order, non-zero and summing to zero per currency,
+// the positive ones within the range of money;
 // transfers in order, each from a negative net to a positive one, adding up
 // to every net exactly, and within the bound of Net.
 func (s *Settlement) validate() error {
@@ -155,6 +157,7 @@ func (s *Settlement) validate() error {
 	remaining := make(map[key]money.Amount, len(s.nets))
 	nonzero := make(map[money.Currency]int)
 	balance := make(map[money.Currency]money.Amount)
+	positive := make(map[money.Currency]money.Amount)
 	for i, n := range s.nets {
 		c := n.Net.Currency()
 		switch {
@@ -174,6 +177,17 @@ func (s *Settlement) validate() error {
 		var err error
 		if balance[c], err = sum.Add(n.Net); err != nil {
 			return err
+		}
+		// Net refuses positive nets that add up beyond the range of
+		// money; so, then, do their transfers and any sum of nets.
+		if n.Net.Sign() > 0 {
+			p, ok := positive[c]
+			if !ok {
+				p = money.Zero(c)
+			}
+			if positive[c], err = p.Add(n.Net); err != nil {
+				return fmt.Errorf("positive nets in %s: %w", c, err)
+			}
 		}
 	}
 	for c, sum := range balance {
@@ -242,25 +256,50 @@ func compareTransfers(a, b Obligation) int {
 }
 
 // Bytes returns the canonical encoding, signature included.
-func (st *Statement) Bytes() []byte { return slices.Clone(st.enc) }
+func (st *Statement) Bytes() []byte {
+	if st == nil {
+		return nil
+	}
+	return slices.Clone(st.enc)
+}
 
 // Netter returns the key the statement names as its signer.
-func (st *Statement) Netter() *ecdsa.PublicKey { return st.netter }
+func (st *Statement) Netter() *ecdsa.PublicKey {
+	if st == nil {
+		return nil
+	}
+	return st.netter
+}
 
 // Start returns the start of the period, in UTC.
-func (st *Statement) Start() time.Time { return st.start }
+func (st *Statement) Start() time.Time {
+	if st == nil {
+		return time.Time{}
+	}
+	return st.start
+}
 
 // End returns the end of the period (exclusive), in UTC.
-func (st *Statement) End() time.Time { return st.end }
+func (st *Statement) End() time.Time {
+	if st == nil {
+		return time.Time{}
+	}
+	return st.end
+}
 
 // Settlement returns the nets and transfers the statement states.
-func (st *Statement) Settlement() *Settlement { return st.settlement }
+func (st *Statement) Settlement() *Settlement {
+	if st == nil {
+		return nil
+	}
+	return st.settlement
+}
 
 // Verify checks that the statement is signed by netter. The error wraps
 // [ErrBadSignature], and the ecdsa package's error for a signature that
 // does not verify.
 func (st *Statement) Verify(netter *ecdsa.PublicKey) error {
-	if netter == nil || !netter.Equal(st.netter) {
+	if st == nil || netter == nil || !netter.Equal(st.netter) {
 		return fmt.Errorf("%w: not the expected netter", ErrBadSignature)
 	}
 	if _, err := wire.Verify(netter, statementContext, st.enc); err != nil {

@@ -3,6 +3,7 @@ package netting
 import (
 	"bytes"
 	"errors"
+	"math"
 	"slices"
 	"testing"
 	"time"
@@ -87,6 +88,18 @@ func TestStatementVerify(t *testing.T) {
 	if err := st.Verify(nil); !errors.Is(err, ErrBadSignature) {
 		t.Errorf("nil netter: %v", err)
 	}
+	var none *Statement
+	if err := none.Verify(key.Public()); !errors.Is(err, ErrBadSignature) {
+		t.Errorf("nil statement: %v", err)
+	}
+	if err := (&Statement{}).Verify(key.Public()); !errors.Is(err, ErrBadSignature) {
+		t.Errorf("zero statement: %v", err)
+	}
+	var nothing *Settlement
+	if none.Bytes() != nil || none.Netter() != nil || !none.Start().IsZero() || !none.End().IsZero() || none.Settlement() != nil ||
+		nothing.Nets() != nil || nothing.Transfers() != nil || nothing.Obligations() != 0 || nothing.ObligationsDigest() != [DigestSize]byte{} {
+		t.Error("an accessor of a nil statement or settlement returned something")
+	}
 	// The same body under another netter's signature, and the netter
 	// swapped in the body.
 	b := st.Bytes()
@@ -150,6 +163,12 @@ func TestParseStatementRejectsUnsettled(t *testing.T) {
 		"zero transfer":         func(s *Settlement) { s.transfers = append(s.transfers, ob(0, 2, 0, eur)) },
 		"more than obligations": func(s *Settlement) { s.count = 1 },
 		"no transfers for nets": func(s *Settlement) { s.transfers = nil },
+		"positive nets beyond the range of money": func(s *Settlement) {
+			// They sum to zero in int64 (MinInt64 + MaxInt64 + 1), but Net
+			// refuses positive nets that add up to more than MaxInt64.
+			s.nets = []Position{pos(0, math.MinInt64), pos(1, math.MaxInt64), pos(2, 1)}
+			s.transfers = []Obligation{ob(0, 1, math.MaxInt64, eur), ob(0, 2, 1, eur)}
+		},
 		"a cycle of transfers": func(s *Settlement) {
 			// Four nets settled by four transfers: more than k−1.
 			s.count = 4
