@@ -1,0 +1,348 @@
+package reviews
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/ringtrace/ringtrace/arsig"
+	"github.com/ringtrace/ringtrace/ecdsa"
+	"github.com/ringtrace/ringtrace/tickets"
+	"github.com/ringtrace/ringtrace/tickets/ledger"
+	"github.com/ringtrace/ringtrace/trs"
+)
+
+// tickets' record kinds that a board's ledger holds or must not hold.
+const (
+	kindTicketsPurchase ledger.Kind = 0x0101 // private: links a right to its buyer
+	kindTicketsSale     ledger.Kind = 0x0102
+)
+
+// Board is the public board of one shop's reviews: it applies the shop's
+// sales and rosters, verifies every review against them, accepts one
+// review per right, and applies the moderator's disclosures. Its state is
+// on a public ledger and rebuilt from it by [OpenBoard], verifying every
+// signature, so anyone with a copy of the ledger checks every review. It
+// is safe for concurrent use.
+type Board struct {
+	shop      *ecdsa.PublicKey
+	moderator *arsig.OpenerPublicKey
+	l         ledger.Ledger
+	redeemer  *tickets.Redeemer
+
+	mu          sync.RWMutex
+	rosters     map[[32]byte]*Roster
+	reviews     map[[32]byte]*Review
+	rights      map[[32]byte]bool // the ticket IDs of the posted reviews
+	byProduct   map[string][]*Review
+	disclosures map[[32]byte]*Disclosure
+}
+
+// OpenBoard returns the board of the shop whose key is shop, with
+// moderator as the only opener it accepts rosters for, spending review
+// rights in spent and keeping its records in l. It replays l: every sale
+// and roster is verified against the shop's key, every review as [Board.Post]
+// verifies it and spent again, every disclosure checked; anything that
+// does not verify, a second review of one right, or a private record (an
+// order or a purchase record) makes OpenBoard fail. spent must be a store
+// only this board spends in: a fresh one (trs.NewMemoryStore) to rebuild
+// a board from a copy of its ledger, or the board's own persistent one.
+func OpenBoard(ctx context.Context, shop *ecdsa.PublicKey, moderator *arsig.OpenerPublicKey, l ledger.Ledger, spent trs.Store) (*Board, error) {
+	if ctx == nil {
+		return nil, errNilContext
+	}
+	if shop == nil || moderator == nil || l == nil || spent == nil {
+		return nil, fmt.Errorf("%w: board needs the shop's key, the moderator's, a ledger and a spent store", ErrMalformed)
+	}
+	redeemer, err := tickets.NewRedeemer(spent, shop)
+	if err != nil {
+		return nil, fmt.Errorf("reviews: board: %w", err)
+	}
+	b := &Board{shop: shop, moderator: moderator, l: l, redeemer: redeemer,
+		rosters: make(map[[32]byte]*Roster), reviews: make(map[[32]byte]*Review), rights: make(map[[32]byte]bool),
+		byProduct: make(map[string][]*Review), disclosures: make(map[[32]byte]*Disclosure)}
+	err = l.Scan(ctx, 0, func(e ledger.Entry) error {
+		if err := b.replay(ctx, e); err != nil {
+			return fmt.Errorf("reviews: board: ledger entry %d: %w", e.Seq, err)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+func (b *Board) replay(ctx context.Context, e ledger.Entry) error {
+	switch e.Kind {
+	case kindTicketsSale:
+		_, err := b.applySale(e.Payload)
+		return err
+	case kindRoster:
+		r, err := b.checkRoster(e.Payload)
+		if err == nil {
+			b.rosters[r.id] = r
+		}
+		return err
+	case kindReview:
+		r, acc, err := b.check(e.Payload)
+		if err != nil {
+			return err
+		}
+		if b.rights[acc.ID()] {
+			return fmt.Errorf("%w: a second review of one right", ErrMalformed)
+		}
+		if err := b.spend(ctx, acc); err != nil {
+			return err
+		}
+		b.add(r, acc.ID())
+	case kindDisclosure:
+		d, err := b.checkDisclosure(e.Payload)
+		if err != nil {
+			return err
+		}
+		b.disclosures[d.review] = d
+	case kindOrder, kindTicketsPurchase:
+		return fmt.Errorf("%w: a private record (kind %#04x) on the board's public ledger", ErrMalformed, uint16(e.Kind))
+	default:
+		if ownKind(e.Kind) {
+			return fmt.Errorf("%w: kind %#04x on the board's ledger", ErrMalformed, uint16(e.Kind))
+		}
+	}
+	return nil
+}
+
+// applySale applies a sale of the shop to the redeemer.
+func (b *Board) applySale(rec []byte) (*tickets.Sale, error) {
+	s, err := b.redeemer.AddSale(rec)
+	switch {
+	case errors.Is(err, tickets.ErrMalformed):
+		return nil, fmt.Errorf("%w: %w", ErrMalformed, err)
+	case errors.Is(err, tickets.ErrUnknownSale):
+		return nil, fmt.Errorf("%w: %w", ErrUnknown, err)
+	case err != nil:
+		return nil, fmt.Errorf("%w: %w", ErrBadSignature, err)
+	}
+	return s, nil
+}
+
+// AddSale applies a sale record of the shop, so that reviews of its rights
+// can be posted, and records it. Adding a sale again is a no-op.
+func (b *Board) AddSale(ctx context.Context, rec []byte) (*tickets.Sale, error) {
+	if ctx == nil {
+		return nil, errNilContext
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	s, err := tickets.ParseSale(rec)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrMalformed, err)
+	}
+	_, had := b.redeemer.Sale(s.ID())
+	if s, err = b.applySale(rec); err != nil || had {
+		return s, err
+	}
+	if _, err := b.l.Append(ctx, kindTicketsSale, s.Bytes()); err != nil {
+		return nil, fmt.Errorf("reviews: recording the sale: %w", err)
+	}
+	return s, nil
+}
+
+func (b *Board) checkRoster(rec []byte) (*Roster, error) {
+	r, err := ParseRoster(rec)
+	if err != nil {
+		return nil, err
+	}
+	if err := r.Verify(b.shop); err != nil {
+		return nil, err
+	}
+	if !r.opener.Equal(b.moderator) {
+		return nil, fmt.Errorf("%w: roster %d names another moderator", ErrRefused, r.number)
+	}
+	return r, nil
+}
+
+// AddRoster applies a roster signed by the shop for the board's moderator,
+// so that reviews can be signed under it, and records it. Adding a roster
+// again is a no-op.
+func (b *Board) AddRoster(ctx context.Context, rec []byte) (*Roster, error) {
+	if ctx == nil {
+		return nil, errNilContext
+	}
+	r, err := b.checkRoster(rec)
+	if err != nil {
+		return nil, err
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if old, ok := b.rosters[r.id]; ok {
+		return old, nil
+	}
+	if _, err := b.l.Append(ctx, kindRoster, r.enc); err != nil {
+		return nil, fmt.Errorf("reviews: recording the roster: %w", err)
+	}
+	b.rosters[r.id] = r
+	return r, nil
+}
+
+// Roster returns an applied roster.
+func (b *Board) Roster(id [32]byte) (*Roster, bool) {
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	r, ok := b.rosters[id]
+	return r, ok
+}
+
+// check parses a review and verifies it: its sale and roster are applied
+// ([ErrUnknown]), it was written within the sale's validity and is of the
+// sale's product ([ErrRefused]), and both its signatures verify
+// ([ErrBadSignature]). It does not look at the spent store.
+func (b *Board) check(rec []byte) (*Review, *tickets.Accepted, error) {
+	r, err := ParseReview(rec)
+	if err != nil {
+		return nil, nil, err
+	}
+	roster, ok := b.Roster(r.roster)
+	if !ok {
+		return nil, nil, fmt.Errorf("%w: the review's roster", ErrUnknown)
+	}
+	acc, err := b.redeemer.Accept(r.ticket, r.time)
+	switch {
+	case errors.Is(err, tickets.ErrUnknownSale):
+		return nil, nil, fmt.Errorf("%w: %w", ErrUnknown, err)
+	case errors.Is(err, tickets.ErrExpired):
+		return nil, nil, fmt.Errorf("%w: %w", ErrRefused, err)
+	case err != nil:
+		return nil, nil, fmt.Errorf("%w: the review's right: %w", ErrBadSignature, err)
+	}
+	if acc.Sale().Class().Label != r.product {
+		return nil, nil, fmt.Errorf("%w: a review of %q with a right to review %q", ErrRefused, r.product, acc.Sale().Class().Label)
+	}
+	if err := arsig.Verify(roster.ring, roster.opener, r.authorMessage(), r.author); err != nil {
+		return nil, nil, fmt.Errorf("%w: the review's author: %w", ErrBadSignature, err)
+	}
+	return r, acc, nil
+}
+
+// spend spends a review's right. An identical ticket already spent but not
+// posted is one whose earlier Post spent it and then failed to record it:
+// the review is posted now. The caller holds b.mu.
+func (b *Board) spend(ctx context.Context, acc *tickets.Accepted) error {
+	err := b.redeemer.Spend(ctx, acc)
+	var reuse *tickets.ReuseError
+	if errors.As(err, &reuse) && reuse.Kind == trs.Linked && !b.rights[acc.ID()] {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("reviews: review refused: %w", err)
+	}
+	return nil
+}
+
+func (b *Board) add(r *Review, right [32]byte) {
+	b.reviews[r.id] = r
+	b.rights[right] = true
+	b.byProduct[r.product] = append(b.byProduct[r.product], r)
+}
+
+// Post verifies a review received at time now (see below), spends its right
+// and records it. A review is accepted if its sale and roster are applied
+// ([ErrUnknown]); it is of its sale's product, was written within the
+// sale's validity and not after now ([ErrRefused]); its ticket and author
+// signature verify ([ErrBadSignature]); and its right has reviewed nothing
+// yet. Otherwise it is refused and nothing is recorded: a review with a
+// right that has posted a different review reveals the right (a
+// [*tickets.ReuseError] of kind trs.Revealed, whose Key the shop maps to
+// the buyer with [Shop.Buyer]); the same ticket again is Linked.
+//
+// Verification costs a TRS verification over the sale's ring and an arsig
+// verification over the roster's; it runs outside the board's lock.
+func (b *Board) Post(ctx context.Context, rec []byte, now time.Time) (*Review, error) {
+	if ctx == nil {
+		return nil, errNilContext
+	}
+	r, acc, err := b.check(rec)
+	if err != nil {
+		return nil, err
+	}
+	if r.time.After(now) {
+		return nil, fmt.Errorf("%w: review written at %v, after %v", ErrRefused, r.time, now.UTC())
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if err := b.spend(ctx, acc); err != nil {
+		return nil, err
+	}
+	if _, err := b.l.Append(ctx, kindReview, r.enc); err != nil {
+		return nil, fmt.Errorf("reviews: recording the review: %w", err)
+	}
+	b.add(r, acc.ID())
+	return r, nil
+}
+
+func (b *Board) checkDisclosure(rec []byte) (*Disclosure, error) {
+	d, err := ParseDisclosure(rec)
+	if err != nil {
+		return nil, err
+	}
+	b.mu.RLock()
+	r, ok := b.reviews[d.review]
+	b.mu.RUnlock()
+	if !ok {
+		return nil, fmt.Errorf("%w: the disclosed review is not on the board", ErrUnknown)
+	}
+	roster, _ := b.Roster(r.roster)
+	if err := d.Check(r, roster); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// Disclose applies the moderator's disclosure of a posted review: the
+// review is taken off [Board.Reviews] and the disclosure, which names its
+// author, is recorded for anyone to check. Disclosing a review again is a
+// no-op.
+func (b *Board) Disclose(ctx context.Context, rec []byte) (*Disclosure, error) {
+	if ctx == nil {
+		return nil, errNilContext
+	}
+	d, err := b.checkDisclosure(rec)
+	if err != nil {
+		return nil, err
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if old, ok := b.disclosures[d.review]; ok {
+		return old, nil
+	}
+	if _, err := b.l.Append(ctx, kindDisclosure, d.enc); err != nil {
+		return nil, fmt.Errorf("reviews: recording the disclosure: %w", err)
+	}
+	b.disclosures[d.review] = d
+	return d, nil
+}
+
+// Disclosure returns the disclosure of a posted review, if the moderator
+// has opened it.
+func (b *Board) Disclosure(review [32]byte) (*Disclosure, bool) {
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	d, ok := b.disclosures[review]
+	return d, ok
+}
+
+// Reviews returns the posted reviews of product that the moderator has not
+// opened, in the order they were posted.
+func (b *Board) Reviews(product string) []*Review {
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	var out []*Review
+	for _, r := range b.byProduct[product] {
+		if _, removed := b.disclosures[r.id]; !removed {
+			out = append(out, r)
+		}
+	}
+	return out
+}
