@@ -180,7 +180,7 @@ func (b *Board) AddRoster(ctx context.Context, rec []byte) (*Roster, error) {
 	if old, ok := b.rosters[r.id]; ok {
 		return old, nil
 	}
-	if _, err := b.l.Append(ctx, kindRoster, r.enc); err != nil {
+	if _, err := b.l.Append(ctx, kindRoster, r.Bytes()); err != nil {
 		return nil, fmt.Errorf("reviews: recording the roster: %w", err)
 	}
 	b.rosters[r.id] = r

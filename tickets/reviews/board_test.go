@@ -141,3 +141,28 @@ func TestPostAfterFailedAppend(t *testing.T) {
 		t.Fatalf("the ticket with another author signature: %v, want linked", err)
 	}
 }
+
+// TestTwoRightsOfOneCustomer: a customer who bought twice in one sale
+// reviews twice, and the two reviews are independent, not a reuse.
+func TestTwoRightsOfOneCustomer(t *testing.T) {
+	w := newWorld(t, lamp) // customers who bought a lamp each
+	var rights []*trs.PrivateKey
+	var sale *tickets.Sale
+	for _, c := range []int{0, 0, 1, 2} {
+		o, right := must2(NewOrder(w.customers[c], w.shopKey.Public(), w.moderator.Public(), kettle, t0))
+		rights = append(rights, right)
+		sale = must(w.shop.Sell(ctx, o.Bytes(), t0))
+	}
+	roster := must(w.shop.PublishRoster(ctx, t0))
+	must(w.board.AddSale(ctx, sale.Bytes()))
+	must(w.board.AddRoster(ctx, roster.Bytes()))
+	var posted []*Review
+	for i := range 2 {
+		r := must(NewReview(w.customers[0], rights[i], sale, roster, 4, "same words", t0))
+		posted = append(posted, must(w.board.Post(ctx, r.Bytes(), t0.Add(time.Hour))))
+	}
+	res := must(trs.Trace(sale.Tag(), posted[0].ticket.Message(), posted[0].ticket.Signature(), posted[1].ticket.Message(), posted[1].ticket.Signature()))
+	if res.Kind != trs.Indep {
+		t.Fatalf("two rights of one customer trace as %v", res.Kind)
+	}
+}

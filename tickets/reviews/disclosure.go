@@ -35,14 +35,23 @@ func NewDisclosure(moderator *arsig.OpenerKey, r *Review, roster *Roster) (*Disc
 	if err != nil {
 		return nil, fmt.Errorf("%w: opening the review: %w", ErrBadSignature, err)
 	}
+	d := &Disclosure{review: r.id, opening: o}
+	if d.enc, err = d.encode(); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// encode encodes the disclosure from its fields.
+func (d *Disclosure) encode() ([]byte, error) {
 	w := wire.NewWriter(uint16(kindDisclosure))
-	w.Fixed(r.id[:])
-	w.Fixed(o.Bytes())
-	enc, err := w.Finish()
+	w.Fixed(d.review[:])
+	w.Fixed(d.opening.Bytes())
+	b, err := w.Finish()
 	if err != nil {
 		return nil, fmt.Errorf("%w: disclosure: %w", ErrMalformed, err)
 	}
-	return &Disclosure{review: r.id, opening: o, enc: enc}, nil
+	return b, nil
 }
 
 // ParseDisclosure decodes a disclosure encoded by [Disclosure.Bytes]. It

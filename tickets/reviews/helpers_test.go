@@ -58,9 +58,17 @@ func must[T any](v T, err error) T {
 
 func newWorld(tb testing.TB, products ...tickets.Class) *world {
 	tb.Helper()
+	return newWorldN(tb, policy.RingSize, products...)
+}
+
+// newWorldN is newWorld with rings of n.
+func newWorldN(tb testing.TB, n int, products ...tickets.Class) *world {
+	tb.Helper()
+	pol := policy
+	pol.RingSize = n
 	w := &world{shopKey: must(ecdsa.GenerateKey()), moderator: must(arsig.GenerateOpenerKey()), shopL: ledger.NewMemory()}
-	w.shop = must(OpenShop(ctx, w.shopKey, w.moderator.Public(), w.shopL, policy))
-	for range policy.RingSize {
+	w.shop = must(OpenShop(ctx, w.shopKey, w.moderator.Public(), w.shopL, pol))
+	for range n {
 		w.customers = append(w.customers, must(arsig.GenerateKey()))
 	}
 	for _, p := range products {

@@ -65,14 +65,23 @@ func NewOrder(customer *arsig.PrivateKey, shop *ecdsa.PublicKey, moderator *arsi
 	if o.proof, err = holder.Prove(customer, moderator, labelOrder, msg); err != nil {
 		return nil, nil, fmt.Errorf("reviews: proving the order: %w", err)
 	}
-	w := wire.NewWriter(uint16(kindOrder))
-	o.write(w)
-	w.Bytes(o.proof.Bytes())
-	if o.enc, err = w.Finish(); err != nil {
-		return nil, nil, fmt.Errorf("%w: order: %w", ErrMalformed, err)
+	if o.enc, err = o.encode(); err != nil {
+		return nil, nil, err
 	}
 	o.id = wire.Digest(labelOrderID, o.enc)
 	return o, right, nil
+}
+
+// encode encodes the order from its fields.
+func (o *Order) encode() ([]byte, error) {
+	w := wire.NewWriter(uint16(kindOrder))
+	o.write(w)
+	w.Bytes(o.proof.Bytes())
+	b, err := w.Finish()
+	if err != nil {
+		return nil, fmt.Errorf("%w: order: %w", ErrMalformed, err)
+	}
+	return b, nil
 }
 
 // checkProduct is package tickets' rule for a class (1 to 64 bytes of

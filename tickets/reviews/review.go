@@ -72,15 +72,32 @@ func NewReview(customer *arsig.PrivateKey, right *trs.PrivateKey, sale *tickets.
 	if r.author, err = arsig.Sign(customer, roster.ring, roster.opener, r.authorMessage()); err != nil {
 		return nil, fmt.Errorf("%w: the customer is not in the roster: %w", ErrRefused, err)
 	}
+	if r.enc, err = r.encode(); err != nil {
+		return nil, err
+	}
+	r.id = wire.Digest(labelReviewID, r.enc)
+	return r, nil
+}
+
+// encode encodes the review from its fields; the ticket's message must be
+// the encoding of its content.
+func (r *Review) encode() ([]byte, error) {
+	content, err := r.content()
+	if err != nil {
+		return nil, err
+	}
+	if !bytes.Equal(content, r.ticket.Message()) {
+		return nil, fmt.Errorf("%w: review: the ticket signs other content", ErrMalformed)
+	}
 	w := wire.NewWriter(uint16(kindReview))
 	w.Fixed(r.roster[:])
 	w.Bytes(r.ticket.Bytes())
 	w.Bytes(r.author.Bytes())
-	if r.enc, err = w.Finish(); err != nil {
+	b, err := w.Finish()
+	if err != nil {
 		return nil, fmt.Errorf("%w: review: %w", ErrMalformed, err)
 	}
-	r.id = wire.Digest(labelReviewID, r.enc)
-	return r, nil
+	return b, nil
 }
 
 func checkContent(rating int, text string) error {

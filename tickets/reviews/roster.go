@@ -1,7 +1,6 @@
 package reviews
 
 import (
-	"bytes"
 	"fmt"
 	"time"
 
@@ -24,11 +23,15 @@ type Roster struct {
 	time   time.Time
 	ring   *arsig.Ring
 
-	id  [32]byte
-	enc []byte // body || sig
+	sig []byte
+
+	id [32]byte
 }
 
 func (r *Roster) body() ([]byte, error) {
+	if r.opener == nil || r.ring == nil {
+		return nil, fmt.Errorf("%w: roster without an opener or a ring", ErrMalformed)
+	}
 	w := wire.NewWriter(uint16(kindRoster))
 	w.ECDSAKey(r.shop)
 	w.U64(r.number)
@@ -49,9 +52,11 @@ func newRoster(key *ecdsa.PrivateKey, number uint64, opener *arsig.OpenerPublicK
 	if err != nil {
 		return nil, err
 	}
-	if r.enc, err = wire.Sign(key, contextRoster, body); err != nil {
+	signed, err := wire.Sign(key, contextRoster, body)
+	if err != nil {
 		return nil, err
 	}
+	r.sig = signed[len(body):]
 	r.id = wire.Digest(labelRosterID, body)
 	return r, nil
 }
@@ -60,15 +65,14 @@ func newRoster(key *ecdsa.PrivateKey, number uint64, opener *arsig.OpenerPublicK
 // check the signature: [Roster.Verify] does, and a [Board] does when it
 // applies the roster.
 func ParseRoster(b []byte) (*Roster, error) {
-	rd, _ := wire.NewSignedReader(b, uint16(kindRoster), "roster", ErrMalformed)
-	r := &Roster{shop: rd.ECDSAKey("shop"), number: rd.U64("number")}
+	rd, sig := wire.NewSignedReader(b, uint16(kindRoster), "roster", ErrMalformed)
+	r := &Roster{shop: rd.ECDSAKey("shop"), number: rd.U64("number"), sig: sig}
 	r.opener = wire.FixedValue(rd, "opener", arsig.OpenerPublicKeySize, arsig.ParseOpenerPublicKey)
 	r.time = rd.Time("time")
 	r.ring = wire.Value(rd, "ring", arsig.ParseRing)
 	if err := rd.Done(); err != nil {
 		return nil, err
 	}
-	r.enc = bytes.Clone(b)
 	r.id = wire.Digest(labelRosterID, b[:len(b)-wire.SignatureSize])
 	return r, nil
 }
@@ -79,14 +83,17 @@ func (r *Roster) Verify(shop *ecdsa.PublicKey) error {
 	if shop == nil || !shop.Equal(r.shop) {
 		return fmt.Errorf("%w: roster %d is not the shop's", ErrUnknown, r.number)
 	}
-	if _, err := wire.Verify(shop, contextRoster, r.enc); err != nil {
+	if _, err := wire.Verify(shop, contextRoster, r.Bytes()); err != nil {
 		return fmt.Errorf("%w: roster %d: %w", ErrBadSignature, r.number, err)
 	}
 	return nil
 }
 
 // Bytes returns the canonical encoding.
-func (r *Roster) Bytes() []byte { return bytes.Clone(r.enc) }
+func (r *Roster) Bytes() []byte {
+	body, _ := r.body() // checked when signed or parsed
+	return append(body, r.sig...)
+}
 
 // ID names the roster: a digest of everything the shop signed, which a
 // review names.

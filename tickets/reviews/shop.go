@@ -177,7 +177,7 @@ func (s *Shop) PublishRoster(ctx context.Context, at time.Time) (*Roster, error)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := s.l.Append(ctx, kindRoster, r.enc); err != nil {
+	if _, err := s.l.Append(ctx, kindRoster, r.Bytes()); err != nil {
 		return nil, fmt.Errorf("reviews: recording the roster: %w", err)
 	}
 	s.rosters++
