@@ -9,6 +9,7 @@ import (
 
 	"github.com/ringtrace/ringtrace/arsig"
 	"github.com/ringtrace/ringtrace/ecdsa"
+	"github.com/ringtrace/ringtrace/internal/parallel"
 	"github.com/ringtrace/ringtrace/tickets"
 	"github.com/ringtrace/ringtrace/tickets/ledger"
 	"github.com/ringtrace/ringtrace/trs"
@@ -63,47 +64,86 @@ func OpenBoard(ctx context.Context, shop *ecdsa.PublicKey, moderator *arsig.Open
 	b := &Board{shop: shop, moderator: moderator, l: l, redeemer: redeemer,
 		rosters: make(map[[32]byte]*Roster), reviews: make(map[[32]byte]*Review), rights: make(map[[32]byte]bool),
 		byProduct: make(map[string][]*Review), disclosures: make(map[[32]byte]*Disclosure)}
-	err = l.Scan(ctx, 0, func(e ledger.Entry) error {
-		if err := b.replay(ctx, e); err != nil {
-			return fmt.Errorf("reviews: board: ledger entry %d: %w", e.Seq, err)
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
+	if err := b.replay(ctx, l); err != nil {
+		return nil, fmt.Errorf("reviews: board: %w", err)
 	}
 	return b, nil
 }
 
-func (b *Board) replay(ctx context.Context, e ledger.Entry) error {
+// replay rebuilds the board from l in three passes: the sales and rosters,
+// in ledger order; the signatures of every review, on every core; then, in
+// ledger order, each review's right spent and each disclosure checked. A
+// review counts only if its sale and roster come before it.
+func (b *Board) replay(ctx context.Context, l ledger.Ledger) error {
+	var entries []ledger.Entry
+	if err := l.Scan(ctx, 0, func(e ledger.Entry) error { entries = append(entries, e); return nil }); err != nil {
+		return err
+	}
+	at := make(map[[32]byte]uint64) // where each sale and roster was applied
+	var reviewEntries []ledger.Entry
+	for _, e := range entries {
+		if err := b.replayPublic(e, at); err != nil {
+			return fmt.Errorf("ledger entry %d: %w", e.Seq, err)
+		}
+		if e.Kind == kindReview {
+			reviewEntries = append(reviewEntries, e)
+		}
+	}
+	type checked struct {
+		r   *Review
+		acc *tickets.Accepted
+		err error
+	}
+	results := make([]checked, len(reviewEntries))
+	parallel.For(len(results), func(i int) {
+		r, acc, err := b.check(reviewEntries[i].Payload)
+		results[i] = checked{r, acc, err}
+	})
+	for _, e := range entries {
+		var err error
+		switch e.Kind {
+		case kindReview:
+			c := results[0]
+			results = results[1:]
+			err = c.err
+			if err == nil {
+				err = b.replayReview(ctx, e, c.r, c.acc, at)
+			}
+		case kindDisclosure:
+			var d *Disclosure
+			if d, err = b.checkDisclosure(e.Payload); err == nil {
+				b.disclosures[d.review] = d
+			}
+		}
+		if err != nil {
+			return fmt.Errorf("ledger entry %d: %w", e.Seq, err)
+		}
+	}
+	return nil
+}
+
+// replayPublic applies a sale or roster of the ledger, noting where, and
+// refuses the kinds a board's ledger must not hold.
+func (b *Board) replayPublic(e ledger.Entry, at map[[32]byte]uint64) error {
 	switch e.Kind {
 	case kindTicketsSale:
-		_, err := b.applySale(e.Payload)
-		return err
+		s, err := b.applySale(e.Payload)
+		if err != nil {
+			return err
+		}
+		if _, seen := at[s.ID()]; !seen {
+			at[s.ID()] = e.Seq
+		}
 	case kindRoster:
 		r, err := b.checkRoster(e.Payload)
-		if err == nil {
-			b.rosters[r.id] = r
-		}
-		return err
-	case kindReview:
-		r, acc, err := b.check(e.Payload)
 		if err != nil {
 			return err
 		}
-		if b.rights[acc.ID()] {
-			return fmt.Errorf("%w: a second review of one right", ErrMalformed)
+		if _, seen := at[r.id]; !seen {
+			at[r.id] = e.Seq
 		}
-		if err := b.spend(ctx, acc); err != nil {
-			return err
-		}
-		b.add(r, acc.ID())
-	case kindDisclosure:
-		d, err := b.checkDisclosure(e.Payload)
-		if err != nil {
-			return err
-		}
-		b.disclosures[d.review] = d
+		b.rosters[r.id] = r
+	case kindReview, kindDisclosure:
 	case kindOrder, kindTicketsPurchase:
 		return fmt.Errorf("%w: a private record (kind %#04x) on the board's public ledger", ErrMalformed, uint16(e.Kind))
 	default:
@@ -111,6 +151,25 @@ func (b *Board) replay(ctx context.Context, e ledger.Entry) error {
 			return fmt.Errorf("%w: kind %#04x on the board's ledger", ErrMalformed, uint16(e.Kind))
 		}
 	}
+	return nil
+}
+
+// replayReview spends and adds a review of the ledger whose signatures
+// verify.
+func (b *Board) replayReview(ctx context.Context, e ledger.Entry, r *Review, acc *tickets.Accepted, at map[[32]byte]uint64) error {
+	if s, ok := at[r.Sale()]; !ok || s > e.Seq {
+		return fmt.Errorf("%w: a review before its sale", ErrUnknown)
+	}
+	if s, ok := at[r.roster]; !ok || s > e.Seq {
+		return fmt.Errorf("%w: a review before its roster", ErrUnknown)
+	}
+	if b.rights[acc.ID()] {
+		return fmt.Errorf("%w: a second review of one right", ErrMalformed)
+	}
+	if err := b.spend(ctx, acc); err != nil {
+		return err
+	}
+	b.add(r, acc.ID())
 	return nil
 }
 
@@ -322,6 +381,15 @@ func (b *Board) Disclose(ctx context.Context, rec []byte) (*Disclosure, error) {
 	}
 	b.disclosures[d.review] = d
 	return d, nil
+}
+
+// Review returns a posted review, whether or not the moderator has opened
+// it.
+func (b *Board) Review(id [32]byte) (*Review, bool) {
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	r, ok := b.reviews[id]
+	return r, ok
 }
 
 // Disclosure returns the disclosure of a posted review, if the moderator

@@ -45,6 +45,9 @@ func TestModeration(t *testing.T) {
 	if _, ok := w.board.Disclosure(other.ID()); ok {
 		t.Fatal("the author's other review is disclosed too")
 	}
+	if r, ok := w.board.Review(abusive.ID()); !ok || r.ID() != abusive.ID() {
+		t.Fatal("the disclosed review is not kept on the board")
+	}
 	reader := w.newBoard(t, copyLedger(t, w.boardL), trs.NewMemoryStore())
 	if got, ok := reader.Disclosure(abusive.ID()); !ok || !bytes.Equal(got.Bytes(), d.Bytes()) {
 		t.Fatal("the reader's board lacks the disclosure")

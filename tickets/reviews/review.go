@@ -192,6 +192,9 @@ func (r *Review) Text() string { return r.text }
 // Time returns when the review was written.
 func (r *Review) Time() time.Time { return r.time }
 
+// Roster returns the ID of the roster the review's author signed under.
+func (r *Review) Roster() [32]byte { return r.roster }
+
 // Sale returns the ID of the sale of the review's right.
 func (r *Review) Sale() tickets.SaleID {
 	if r.ticket == nil {
