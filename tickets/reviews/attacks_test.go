@@ -9,6 +9,8 @@ import (
 	"github.com/ringtrace/ringtrace/ecdsa"
 	"github.com/ringtrace/ringtrace/tickets"
 	"github.com/ringtrace/ringtrace/tickets/internal/wire"
+	"github.com/ringtrace/ringtrace/tickets/ledger"
+	"github.com/ringtrace/ringtrace/trs"
 )
 
 // TestSignaturesBound: neither of a review's signatures can be moved to
@@ -172,5 +174,30 @@ func TestByteFlips(t *testing.T) {
 	}
 	if _, err := w.board.Post(ctx, rec, t0.Add(time.Hour)); err != nil {
 		t.Fatalf("genuine review after the flips: %v", err)
+	}
+}
+
+// TestRosterPartition: a shop that wants to tell its customers apart
+// cannot publish a roster for a few of them after a roster of all: each
+// roster must be the next and keep every customer of the one before.
+func TestRosterPartition(t *testing.T) {
+	w := newWorld(t, kettle)
+	target := must(arsig.NewRing([]*arsig.PublicKey{w.customers[0].Public()}))
+	small := must(newRoster(w.shopKey, w.roster.Number()+1, w.moderator.Public(), t0, target))
+	skipped := must(newRoster(w.shopKey, w.roster.Number()+2, w.moderator.Public(), t0, w.roster.Ring()))
+	for name, r := range map[string]*Roster{"a roster of one customer": small, "a roster out of sequence": skipped} {
+		if _, err := w.board.AddRoster(ctx, r.Bytes()); !errors.Is(err, ErrRefused) {
+			t.Errorf("%s: %v", name, err)
+		}
+		l := rewrite(t, w.boardL, firstOf(kindRoster, func(e ledger.Entry) []ledger.Entry {
+			return []ledger.Entry{e, {Kind: kindRoster, Payload: r.Bytes()}}
+		}))
+		if _, err := OpenBoard(ctx, w.shopKey.Public(), w.moderator.Public(), l, trs.NewMemoryStore()); !errors.Is(err, ErrRefused) {
+			t.Errorf("ledger with %s: %v", name, err)
+		}
+	}
+	grown := must(w.shop.PublishRoster(ctx, t0))
+	if _, err := w.board.AddRoster(ctx, grown.Bytes()); err != nil {
+		t.Fatalf("the shop's next roster: %v", err)
 	}
 }

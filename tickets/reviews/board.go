@@ -35,6 +35,7 @@ type Board struct {
 
 	mu          sync.RWMutex
 	rosters     map[[32]byte]*Roster
+	latest      *Roster
 	reviews     map[[32]byte]*Review
 	rights      map[[32]byte]bool // the ticket IDs of the posted reviews
 	byProduct   map[string][]*Review
@@ -139,10 +140,14 @@ func (b *Board) replayPublic(e ledger.Entry, at map[[32]byte]uint64) error {
 		if err != nil {
 			return err
 		}
-		if _, seen := at[r.id]; !seen {
-			at[r.id] = e.Seq
+		if _, seen := b.rosters[r.id]; seen {
+			return nil
 		}
-		b.rosters[r.id] = r
+		if err := b.follows(r); err != nil {
+			return err
+		}
+		at[r.id] = e.Seq
+		b.addRoster(r)
 	case kindReview, kindDisclosure:
 	case kindOrder, kindTicketsPurchase:
 		return fmt.Errorf("%w: a private record (kind %#04x) on the board's public ledger", ErrMalformed, uint16(e.Kind))
@@ -223,9 +228,33 @@ func (b *Board) checkRoster(rec []byte) (*Roster, error) {
 	return r, nil
 }
 
+// follows checks that r is the shop's next roster and keeps every customer
+// of the one before: a shop cannot shrink the anonymity set of later
+// reviews by publishing a smaller roster, such as one for a few customers
+// it wants to tell apart. The caller holds b.mu, or replays.
+func (b *Board) follows(r *Roster) error {
+	if r.number != uint64(len(b.rosters)) {
+		return fmt.Errorf("%w: roster %d after %d rosters", ErrRefused, r.number, len(b.rosters))
+	}
+	if prev := b.latest; prev != nil {
+		for i := range prev.ring.Len() {
+			if _, in := r.ring.IndexOf(prev.ring.Key(i)); !in {
+				return fmt.Errorf("%w: roster %d leaves out a customer of roster %d", ErrRefused, r.number, prev.number)
+			}
+		}
+	}
+	return nil
+}
+
+func (b *Board) addRoster(r *Roster) {
+	b.rosters[r.id] = r
+	b.latest = r
+}
+
 // AddRoster applies a roster signed by the shop for the board's moderator,
-// so that reviews can be signed under it, and records it. Adding a roster
-// again is a no-op.
+// so that reviews can be signed under it, and records it. Each roster must
+// be the shop's next and list every customer of the one before. Adding a
+// roster again is a no-op.
 func (b *Board) AddRoster(ctx context.Context, rec []byte) (*Roster, error) {
 	if ctx == nil {
 		return nil, errNilContext
@@ -239,10 +268,13 @@ func (b *Board) AddRoster(ctx context.Context, rec []byte) (*Roster, error) {
 	if old, ok := b.rosters[r.id]; ok {
 		return old, nil
 	}
+	if err := b.follows(r); err != nil {
+		return nil, err
+	}
 	if _, err := b.l.Append(ctx, kindRoster, r.Bytes()); err != nil {
 		return nil, fmt.Errorf("reviews: recording the roster: %w", err)
 	}
-	b.rosters[r.id] = r
+	b.addRoster(r)
 	return r, nil
 }
 

@@ -74,12 +74,16 @@
 // knows who bought in each sale, which right wrote it, and so that the
 // sale's other reviews were written by the other buyers.
 //
+// A board accepts each roster only as the shop's next, listing every
+// customer of the one before, so a shop cannot publish a roster of the few
+// customers it wants to tell apart; a buyer signs under the board's latest
+// roster.
+//
 // Not guaranteed: anonymity against what a review's text, time or posting
-// channel reveals; against a shop that sells a ring to few real buyers (a
-// buyer may check the sale's ring size) or makes a roster for a few
-// customers only (a buyer should sign under the shop's latest roster, and
-// may check its size); and accountability of a customer who gives away a
-// right or a long-term key. A review intercepted before it is posted could
+// channel reveals; against a shop that fills a ring or its roster with
+// keys of its own (a ring of 50 with one real buyer names that buyer; a
+// buyer may check sizes, not who the other members are); and
+// accountability of a customer who gives away a right or a long-term key. A review intercepted before it is posted could
 // be re-signed by another customer, who then answers for it: send reviews
 // to the board over an authenticated, confidential channel.
 //
