@@ -48,7 +48,8 @@ type Board struct {
 // and roster is verified against the shop's key, every review as [Board.Post]
 // verifies it and spent again, every disclosure checked; anything that
 // does not verify, a second review of one right, or a private record (an
-// order or a purchase record) makes OpenBoard fail. spent must be a store
+// order or a purchase record) makes OpenBoard fail. The reviews'
+// signatures are verified on runtime.GOMAXPROCS(0) goroutines. spent must be a store
 // only this board spends in: a fresh one (trs.NewMemoryStore) to rebuild
 // a board from a copy of its ledger, or the board's own persistent one.
 func OpenBoard(ctx context.Context, shop *ecdsa.PublicKey, moderator *arsig.OpenerPublicKey, l ledger.Ledger, spent trs.Store) (*Board, error) {
