@@ -263,11 +263,24 @@ func runShop(net *network, key *ecdsa.PrivateKey, dir *directory) {
 			orders[m.from] = append(orders[m.from], o)
 			payment[o.ID()] = m.parts[1]
 			net.send("shop", "main", "sold")
-			if sale != nil {
+			if sale != nil { // to the board, and to each buyer of the ring
 				if _, err := board.AddSale(ctx, sale.Bytes()); err != nil {
 					return err
 				}
-				broadcast("sale", sale.Bytes())
+				sent := map[string]bool{}
+				for i := range sale.Ring().Len() {
+					o, ok := shop.Buyer(sale.Ring().Key(i))
+					if !ok {
+						return errors.New("a sale of a right the shop did not sell")
+					}
+					mu.Lock()
+					buyer := customerOf[string(o.Customer().Bytes())]
+					mu.Unlock()
+					if !sent[buyer] {
+						sent[buyer] = true
+						net.send("shop", buyer, "sale", sale.Bytes())
+					}
+				}
 			}
 		case "publish-roster":
 			r, err := shop.PublishRoster(ctx, now())

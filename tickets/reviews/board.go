@@ -73,8 +73,9 @@ func OpenBoard(ctx context.Context, shop *ecdsa.PublicKey, moderator *arsig.Open
 }
 
 // replay rebuilds the board from l in three passes: the sales and rosters,
-// in ledger order; the signatures of every review, on every core; then, in
-// ledger order, each review's right spent and each disclosure checked. A
+// in ledger order; the signatures of every review, the tickets on every
+// core and the author signatures in one batch; then, in ledger order, each
+// review's right spent and each disclosure checked. A
 // review counts only if its sale and roster come before it.
 func (b *Board) replay(ctx context.Context, l ledger.Ledger) error {
 	var entries []ledger.Entry
@@ -98,9 +99,23 @@ func (b *Board) replay(ctx context.Context, l ledger.Ledger) error {
 	}
 	results := make([]checked, len(reviewEntries))
 	parallel.For(len(results), func(i int) {
-		r, acc, err := b.check(reviewEntries[i].Payload)
+		r, acc, err := b.checkRight(reviewEntries[i].Payload)
 		results[i] = checked{r, acc, err}
 	})
+	// The author signatures in one batch: those under one roster share
+	// its ring's terms.
+	var batch []arsig.BatchItem
+	var of []int
+	for i, c := range results {
+		if c.err == nil {
+			roster, _ := b.Roster(c.r.roster)
+			batch = append(batch, arsig.BatchItem{Ring: roster.ring, Opener: roster.opener, Message: c.r.authorMessage(), Signature: c.r.author})
+			of = append(of, i)
+		}
+	}
+	for k, err := range arsig.VerifyBatch(batch) {
+		results[of[k]].err = authorError(err)
+	}
 	for _, e := range entries {
 		var err error
 		switch e.Kind {
@@ -292,12 +307,24 @@ func (b *Board) Roster(id [32]byte) (*Roster, bool) {
 // sale's product ([ErrRefused]), and both its signatures verify
 // ([ErrBadSignature]). It does not look at the spent store.
 func (b *Board) check(rec []byte) (*Review, *tickets.Accepted, error) {
+	r, acc, err := b.checkRight(rec)
+	if err != nil {
+		return nil, nil, err
+	}
+	roster, _ := b.Roster(r.roster)
+	if err := authorError(arsig.Verify(roster.ring, roster.opener, r.authorMessage(), r.author)); err != nil {
+		return nil, nil, err
+	}
+	return r, acc, nil
+}
+
+// checkRight is check without the author signature.
+func (b *Board) checkRight(rec []byte) (*Review, *tickets.Accepted, error) {
 	r, err := ParseReview(rec)
 	if err != nil {
 		return nil, nil, err
 	}
-	roster, ok := b.Roster(r.roster)
-	if !ok {
+	if _, ok := b.Roster(r.roster); !ok {
 		return nil, nil, fmt.Errorf("%w: the review's roster", ErrUnknown)
 	}
 	acc, err := b.redeemer.Accept(r.ticket, r.time)
@@ -312,10 +339,14 @@ func (b *Board) check(rec []byte) (*Review, *tickets.Accepted, error) {
 	if acc.Sale().Class().Label != r.product {
 		return nil, nil, fmt.Errorf("%w: a review of %q with a right to review %q", ErrRefused, r.product, acc.Sale().Class().Label)
 	}
-	if err := arsig.Verify(roster.ring, roster.opener, r.authorMessage(), r.author); err != nil {
-		return nil, nil, fmt.Errorf("%w: the review's author: %w", ErrBadSignature, err)
-	}
 	return r, acc, nil
+}
+
+func authorError(err error) error {
+	if err != nil {
+		return fmt.Errorf("%w: the review's author: %w", ErrBadSignature, err)
+	}
+	return nil
 }
 
 // spend spends a review's right. An identical ticket already spent but not

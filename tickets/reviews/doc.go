@@ -98,7 +98,8 @@
 // # Cost
 //
 // Writing a review costs a TRS signature over the sale's ring and an arsig
-// signature over the roster's; posting or replaying one a verification of
-// each. With N = 50 buyers per sale and 200 customers, either is a few
-// milliseconds.
+// signature over the roster's; posting one a verification of each. With
+// N = 50 buyers per sale, either is a few milliseconds. [OpenBoard]
+// verifies the tickets on every core and the author signatures in one
+// arsig batch, in which the reviews under one roster share its ring.
 package reviews

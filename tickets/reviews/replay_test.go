@@ -1,7 +1,10 @@
 package reviews
 
 import (
+	"bytes"
 	"errors"
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/ringtrace/ringtrace/tickets"
@@ -128,5 +131,35 @@ func TestShopReplayRefuses(t *testing.T) {
 		if _, err := OpenShop(ctx, w.shopKey, w.moderator.Public(), l, policy); !errors.Is(err, c.want) {
 			t.Errorf("%s: %v, want %v", c.name, err, c.want)
 		}
+	}
+}
+
+// TestReplayFindsBadAuthorInBatch: the author signatures of a ledger are
+// verified in one batch, which still names the one review whose author
+// signature is another review's.
+func TestReplayFindsBadAuthorInBatch(t *testing.T) {
+	w := newWorld(t, kettle)
+	var posted []*Review
+	for i, p := range w.purchases {
+		r := w.review(t, p, 1+i, "fine")
+		if err := w.post(r); err != nil {
+			t.Fatal(err)
+		}
+		posted = append(posted, r)
+	}
+	ticket, _ := parts(posted[2])
+	_, other := parts(posted[0])
+	forged := assemble(t, w.roster.ID(), ticket, other)
+	var seq uint64
+	l := rewrite(t, w.boardL, func(e ledger.Entry) []ledger.Entry {
+		if e.Kind == kindReview && bytes.Equal(e.Payload, posted[2].Bytes()) {
+			seq = e.Seq
+			return []ledger.Entry{{Kind: e.Kind, Payload: forged}}
+		}
+		return []ledger.Entry{e}
+	})
+	_, err := OpenBoard(ctx, w.shopKey.Public(), w.moderator.Public(), l, trs.NewMemoryStore())
+	if !errors.Is(err, ErrBadSignature) || !strings.Contains(err.Error(), fmt.Sprintf("ledger entry %d:", seq)) {
+		t.Fatalf("replay of a ledger with entry %d's author signature swapped: %v", seq, err)
 	}
 }
