@@ -33,6 +33,17 @@ func TestPayOnce(t *testing.T) {
 		t.Fatalf("re-signed copy: %v", err)
 	}
 
+	// Two payments alike in every stated field are two payments.
+	twin1, twin2 := w.pay(t, 3, 500, "coffee"), w.pay(t, 3, 500, "coffee")
+	if twin1.ID() == twin2.ID() {
+		t.Fatal("two payments with the same fields share an ID")
+	}
+	for _, p := range []*Payment{twin1, twin2} {
+		if err := w.accept(p.Bytes()); err != nil {
+			t.Fatalf("one of two alike payments: %v", err)
+		}
+	}
+
 	other := must(NewMerchant(must(ecdsa.GenerateKey()).Public(), w.procKey.Public(), w.used))
 	must(other.AddRoster(w.roster.Bytes()))
 	q := w.pay(t, 0, 100, "")

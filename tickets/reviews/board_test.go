@@ -17,10 +17,24 @@ import (
 // verified again.
 func TestPostAndReplay(t *testing.T) {
 	w := newWorld(t, kettle, lamp)
+	var order [][32]byte
 	for i, p := range w.purchases {
-		if err := w.post(w.review(t, p, 1+i%5, fmt.Sprintf("review %d", i))); err != nil {
+		r := w.review(t, p, 1+i%5, fmt.Sprintf("review %d", i))
+		if err := w.post(r); err != nil {
 			t.Fatalf("review %d: %v", i, err)
 		}
+		order = append(order, r.ID())
+	}
+	for i, r := range w.board.Reviews(kettle.Label) { // the kettle's come first
+		if r.ID() != order[i] {
+			t.Fatalf("kettle review %d out of posting order", i)
+		}
+	}
+	n := w.boardL.Len()
+	must(w.board.AddSale(ctx, w.sales[0].Bytes()))
+	must(w.board.AddRoster(ctx, w.roster.Bytes()))
+	if w.boardL.Len() != n {
+		t.Fatal("adding a sale or roster again recorded it again")
 	}
 	for _, product := range []string{kettle.Label, lamp.Label} {
 		if got := len(w.board.Reviews(product)); got != policy.RingSize {
