@@ -1,0 +1,120 @@
+package reviews
+
+import (
+	"bytes"
+	"errors"
+	"testing"
+
+	"github.com/ringtrace/ringtrace/arsig"
+	"github.com/ringtrace/ringtrace/ecdsa"
+	"github.com/ringtrace/ringtrace/tickets"
+	"github.com/ringtrace/ringtrace/tickets/ledger"
+	"github.com/ringtrace/ringtrace/trs"
+)
+
+// TestOrderRefused: the shop sells only orders for itself, proved by the
+// customer for the shop's moderator key, with a right not sold yet.
+func TestOrderRefused(t *testing.T) {
+	w := newWorld(t, kettle)
+	c := w.customers[0]
+	otherShop := must(ecdsa.GenerateKey())
+	otherModerator := must(arsig.GenerateOpenerKey())
+	forOther, _ := must2(NewOrder(c, otherShop.Public(), w.moderator.Public(), lamp, t0))
+	wrongOpener, _ := must2(NewOrder(c, w.shopKey.Public(), otherModerator.Public(), lamp, t0))
+	honest, _ := must2(NewOrder(c, w.shopKey.Public(), w.moderator.Public(), lamp, t0))
+	// Customer 1 claims customer 0's order: its key in place of 0's.
+	stolen := honest.Bytes()
+	i := bytes.Index(stolen, c.Public().Bytes())
+	copy(stolen[i:], w.customers[1].Public().Bytes())
+	for _, tc := range []struct {
+		name  string
+		order []byte
+		want  error
+	}{
+		{"for another shop", forOther.Bytes(), ErrRefused},
+		{"proved for another moderator key", wrongOpener.Bytes(), ErrBadSignature},
+		{"in another customer's name", stolen, ErrBadSignature},
+		{"of a right already sold", w.purchases[0].order.Bytes(), ErrRefused},
+		{"truncated", honest.Bytes()[:40], ErrMalformed},
+	} {
+		if _, err := w.shop.Sell(ctx, tc.order, t0); !errors.Is(err, tc.want) {
+			t.Errorf("order %s: %v, want %v", tc.name, err, tc.want)
+		}
+	}
+	if _, err := w.shop.Sell(ctx, honest.Bytes(), t0); err != nil {
+		t.Fatalf("honest order: %v", err)
+	}
+}
+
+func must2[A, B any](a A, b B, err error) (A, B) {
+	if err != nil {
+		panic(err)
+	}
+	return a, b
+}
+
+// TestShopReplay: a shop rebuilt from its ledger maps every right to its
+// order, continues the roster numbers and sells on.
+func TestShopReplay(t *testing.T) {
+	w := newWorld(t, kettle)
+	s := must(OpenShop(ctx, w.shopKey, w.moderator.Public(), w.shopL, policy))
+	for _, p := range w.purchases {
+		o, ok := s.Buyer(p.right.Public())
+		if !ok || o.ID() != p.order.ID() {
+			t.Fatal("rebuilt shop lost a buyer")
+		}
+	}
+	r := must(s.PublishRoster(ctx, t0))
+	if r.Number() != w.roster.Number()+1 || r.Ring().Len() != len(w.customers) {
+		t.Fatalf("rebuilt shop's roster %d of %d customers", r.Number(), r.Ring().Len())
+	}
+	if _, ok := s.Buyer(must(trs.GenerateKey()).Public()); ok {
+		t.Fatal("a key nobody bought has a buyer")
+	}
+}
+
+// TestShopSellRetry: an order whose purchase failed after the order was
+// recorded is completed when sold again, and only once.
+func TestShopSellRetry(t *testing.T) {
+	key := must(ecdsa.GenerateKey())
+	mod := must(arsig.GenerateOpenerKey())
+	fl := &failingLedger{Ledger: ledger.NewMemory()}
+	s := must(OpenShop(ctx, key, mod.Public(), fl, policy))
+	o, right := must2(NewOrder(must(arsig.GenerateKey()), key.Public(), mod.Public(), kettle, t0))
+	fl.fail = true
+	if _, err := s.Sell(ctx, o.Bytes(), t0); err == nil {
+		t.Fatal("sold on a failing ledger")
+	}
+	if _, ok := s.Buyer(right.Public()); ok {
+		t.Fatal("a failed sale has a buyer")
+	}
+	if _, err := s.Sell(ctx, o.Bytes(), t0); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Sell(ctx, o.Bytes(), t0); !errors.Is(err, ErrRefused) {
+		t.Fatalf("order sold twice: %v", err)
+	}
+	if got, ok := s.Buyer(right.Public()); !ok || got.ID() != o.ID() {
+		t.Fatal("retried sale has no buyer")
+	}
+}
+
+// TestFlush sells a ring that has not filled.
+func TestFlush(t *testing.T) {
+	key := must(ecdsa.GenerateKey())
+	mod := must(arsig.GenerateOpenerKey())
+	s := must(OpenShop(ctx, key, mod.Public(), ledger.NewMemory(), tickets.Policy{RingSize: 4, MinRingSize: 2, Validity: policy.Validity}))
+	for range 2 {
+		o, _ := must2(NewOrder(must(arsig.GenerateKey()), key.Public(), mod.Public(), kettle, t0))
+		if sale := must(s.Sell(ctx, o.Bytes(), t0)); sale != nil {
+			t.Fatal("a sale before the ring filled")
+		}
+	}
+	sale := must(s.Flush(ctx, kettle, t0))
+	if sale.Ring().Len() != 2 {
+		t.Fatalf("flushed ring of %d", sale.Ring().Len())
+	}
+	if _, err := s.Flush(ctx, kettle, t0); err == nil {
+		t.Fatal("flushed an empty class")
+	}
+}
