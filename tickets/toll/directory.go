@@ -134,7 +134,10 @@ func (d *directory) checkFares(b []byte) (func() error, error) {
 	return func() error { d.addFares(t); return nil }, nil
 }
 
-// checkSale checks a sale: by a trusted issuer, signed by it.
+// checkSale checks a sale: of toll tickets, by a trusted issuer, signed
+// by it. An operator's key may sell tickets of other classes through
+// [tickets.Issuer] (charging credits, review rights); those sales verify
+// under the key but are not toll passes.
 func (d *directory) checkSale(b []byte) (func() error, error) {
 	s, err := tickets.ParseSale(b)
 	if err != nil {
@@ -142,6 +145,9 @@ func (d *directory) checkSale(b []byte) (func() error, error) {
 	}
 	if !d.issuers[idOf(s.Issuer())] {
 		return nil, fmt.Errorf("%w: sale %d is from an operator not trusted here", tickets.ErrUnknownSale, s.Number())
+	}
+	if s.Class().Label != classLabel {
+		return nil, fmt.Errorf("%w: sale %d is of class %q, not %q", tickets.ErrUnknownSale, s.Number(), s.Class().Label, classLabel)
 	}
 	if _, known := d.redeemer.Sale(s.ID()); known {
 		return nil, nil
