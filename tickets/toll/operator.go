@@ -62,6 +62,7 @@ type Operator struct {
 	applyMu sync.Mutex // serialises check, append and apply of records
 
 	settleMu      sync.Mutex
+	settleErr     error             // a settlement's append failed: its outcome is unknown
 	paid          map[[32]byte]bool // IDs of paid tickets
 	paidRequests  map[[32]byte]bool // digests of the requests that paid them
 	statements    []*Statement
