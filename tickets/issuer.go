@@ -42,13 +42,16 @@ func (p Policy) check() error {
 // Issuer sells tickets: it records purchases privately, groups the waiting
 // purchases of each class into rings and signs the sales. Its state is on
 // a ledger and rebuilt from it by [OpenIssuer]. It is safe for concurrent
-// use; purchases are serialised.
+// use; purchases are serialised. If recording a purchase or sale fails,
+// the ledger may hold it anyway (a lost database connection), so the
+// issuer refuses every later Purchase and Flush until it is reopened.
 type Issuer struct {
 	key    *ecdsa.PrivateKey
 	l      ledger.Ledger
 	policy Policy
 
 	mu      sync.Mutex
+	failed  error // an append failed: what the ledger holds is unknown
 	next    uint64
 	buyers  map[[trs.PublicKeySize]byte][]byte // private purchase records
 	waiting map[Class][]*trs.PublicKey         // purchase order
@@ -139,11 +142,14 @@ func (is *Issuer) Purchase(ctx context.Context, c Class, key *trs.PublicKey, buy
 	}
 	is.mu.Lock()
 	defer is.mu.Unlock()
+	if is.failed != nil {
+		return nil, is.failed
+	}
 	if _, dup := is.buyers[keyBytes(key)]; dup {
 		return nil, errors.New("tickets: ticket key already sold")
 	}
 	if _, err := is.l.Append(ctx, kindPurchase, rec); err != nil {
-		return nil, fmt.Errorf("tickets: recording purchase: %w", err)
+		return nil, is.fail("purchase", err)
 	}
 	is.addPurchase(p)
 	if w := is.waiting[c]; len(w) >= is.policy.RingSize {
@@ -166,6 +172,9 @@ func (is *Issuer) Flush(ctx context.Context, c Class, now time.Time) (*Sale, err
 	}
 	is.mu.Lock()
 	defer is.mu.Unlock()
+	if is.failed != nil {
+		return nil, is.failed
+	}
 	w := is.waiting[c]
 	min := is.policy.MinRingSize
 	if min == 0 {
@@ -197,10 +206,20 @@ func (is *Issuer) sell(ctx context.Context, c Class, keys []*trs.PublicKey, at t
 	}
 	s.sig = signed[len(body):]
 	if _, err := is.l.Append(ctx, kindSale, signed); err != nil {
-		return nil, fmt.Errorf("tickets: recording sale: %w", err)
+		return nil, is.fail("sale", err)
 	}
 	is.addSale(s)
 	return s, nil
+}
+
+// fail records that appending a record failed. The ledger may hold it
+// anyway (a database connection lost after the insert): going on from
+// memory could sell the same keys in a second sale or record a purchase
+// twice, so the issuer refuses every later purchase and sale until it is
+// reopened from the ledger. The caller holds is.mu.
+func (is *Issuer) fail(what string, err error) error {
+	is.failed = fmt.Errorf("tickets: an earlier %s may or may not be recorded; reopen the issuer: %w", what, err)
+	return fmt.Errorf("tickets: recording %s: %w", what, err)
 }
 
 func (is *Issuer) addPurchase(p *purchase) {
