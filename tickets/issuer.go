@@ -55,12 +55,15 @@ type Issuer struct {
 	next    uint64
 	buyers  map[[trs.PublicKeySize]byte][]byte // private purchase records
 	waiting map[Class][]*trs.PublicKey         // purchase order
+	sold    map[SaleID]bool
 }
 
 // OpenIssuer returns the issuer that signs with key under policy and keeps
 // its state in l, replaying what l holds: every purchase record and sale
 // of this issuer is verified against key, and a record that does not
-// verify makes OpenIssuer fail. Sales of other issuers (a redeemer's, on a
+// verify makes OpenIssuer fail, as does a sequence of records the issuer
+// cannot have written (a key bought twice, a sale out of turn or of keys
+// that were not waiting), with an error wrapping [ledger.ErrCorrupt]. Sales of other issuers (a redeemer's, on a
 // shared ledger) and other packages' entries are skipped.
 func OpenIssuer(ctx context.Context, key *ecdsa.PrivateKey, l ledger.Ledger, p Policy) (*Issuer, error) {
 	if ctx == nil {
@@ -72,7 +75,7 @@ func OpenIssuer(ctx context.Context, key *ecdsa.PrivateKey, l ledger.Ledger, p P
 	if err := p.check(); err != nil {
 		return nil, err
 	}
-	is := &Issuer{key: key, l: l, policy: p, buyers: make(map[[trs.PublicKeySize]byte][]byte), waiting: make(map[Class][]*trs.PublicKey)}
+	is := &Issuer{key: key, l: l, policy: p, buyers: make(map[[trs.PublicKeySize]byte][]byte), waiting: make(map[Class][]*trs.PublicKey), sold: make(map[SaleID]bool)}
 	err := l.Scan(ctx, 0, func(e ledger.Entry) error {
 		if err := is.replay(e); err != nil {
 			return fmt.Errorf("tickets: issuer: ledger entry %d: %w", e.Seq, err)
@@ -92,6 +95,9 @@ func (is *Issuer) replay(e ledger.Entry) error {
 		if err != nil {
 			return err
 		}
+		if _, dup := is.buyers[keyBytes(p.key)]; dup {
+			return fmt.Errorf("%w: a second purchase of one ticket key", ledger.ErrCorrupt)
+		}
 		is.addPurchase(p)
 	case kindSale:
 		s, err := ParseSale(e.Payload)
@@ -102,6 +108,12 @@ func (is *Issuer) replay(e ledger.Entry) error {
 			return nil // a received sale, kept by a redeemer on the same ledger
 		}
 		if err := s.Verify(s.issuer); err != nil {
+			return err
+		}
+		if is.sold[s.id] {
+			return nil // recorded again, as a received copy of an own sale
+		}
+		if err := is.sellable(s); err != nil {
 			return err
 		}
 		is.addSale(s)
@@ -227,8 +239,29 @@ func (is *Issuer) addPurchase(p *purchase) {
 	is.waiting[p.class] = append(is.waiting[p.class], p.key)
 }
 
+// sellable checks that a recorded sale is one the issuer could have made
+// next: its number is the next one and every key of its ring is a waiting
+// purchase of its class. Each record of a rewritten or extended ledger
+// verifies; only their sequence shows that a key would be sold twice.
+func (is *Issuer) sellable(s *Sale) error {
+	if s.number != is.next {
+		return fmt.Errorf("%w: sale %d recorded where sale %d is next", ledger.ErrCorrupt, s.number, is.next)
+	}
+	waiting := make(map[[trs.PublicKeySize]byte]bool, len(is.waiting[s.class]))
+	for _, k := range is.waiting[s.class] {
+		waiting[keyBytes(k)] = true
+	}
+	for i := range s.ring.Len() {
+		if !waiting[keyBytes(s.ring.Key(i))] {
+			return fmt.Errorf("%w: sale %d sells key %d of its ring, not a waiting purchase of its class", ledger.ErrCorrupt, s.number, i)
+		}
+	}
+	return nil
+}
+
 // addSale takes the sale's keys off its class's waiting list.
 func (is *Issuer) addSale(s *Sale) {
+	is.sold[s.id] = true
 	is.next = max(is.next, s.number+1)
 	w := slices.DeleteFunc(is.waiting[s.class], func(k *trs.PublicKey) bool {
 		_, in := s.ring.IndexOf(k)
