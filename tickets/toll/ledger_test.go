@@ -404,3 +404,54 @@ func TestBackdatedFaresRefused(t *testing.T) {
 		t.Error("a plaza applied a backdated fare table")
 	}
 }
+
+// TestReplayRefusesCopiedSettlement: someone who can write the operator's
+// ledger appends a copy of a settlement already in it. The copy verifies,
+// and a checkpoint taken before it still checks, but replaying it would
+// list every statement of that settlement twice and number the next
+// settlement as the copied one's successor, reusing batch and statement
+// numbers. The operator refuses such a ledger.
+func TestReplayRefusesCopiedSettlement(t *testing.T) {
+	w := newWorld(t, 2)
+	a := w.ops[0]
+	reqs := w.day(t)
+	half := len(reqs) / 2
+	for _, batch := range [][][]byte{reqs[:half], reqs[half:]} {
+		_, _, err := a.op.Settle(ctx, batch, day0.Add(20*time.Hour))
+		check(t, err)
+	}
+	cp, err := ledger.NewCheckpoint(a.l, a.key, day0.Add(20*time.Hour))
+	check(t, err)
+	var settlements [][]byte
+	for _, e := range entries(a.l) {
+		if e.Kind == kindSettlement {
+			settlements = append(settlements, e.Payload)
+		}
+	}
+	if len(settlements) != 2 {
+		t.Fatalf("%d settlements", len(settlements))
+	}
+	for i, s := range settlements {
+		l := rewrite(t, entries(a.l), func(e ledger.Entry) []byte { return e.Payload })
+		_, err := l.Append(ctx, kindSettlement, s)
+		check(t, err)
+		check(t, cp.Check(ctx, l))
+		if _, err := OpenOperator(ctx, a.key, w.config(0), Stores{Ledger: l, Spent: w.spent}); !errors.Is(err, ledger.ErrCorrupt) {
+			t.Errorf("settlement %d copied at the end: %v, want ledger.ErrCorrupt", i, err)
+		}
+	}
+	// Swapped, with the chain recomputed: refused too (and the checkpoint
+	// catches it).
+	l := rewrite(t, entries(a.l), func(e ledger.Entry) []byte {
+		switch {
+		case e.Kind != kindSettlement:
+			return e.Payload
+		case bytes.Equal(e.Payload, settlements[0]):
+			return settlements[1]
+		}
+		return settlements[0]
+	})
+	if _, err := OpenOperator(ctx, a.key, w.config(0), Stores{Ledger: l, Spent: w.spent}); !errors.Is(err, ledger.ErrCorrupt) {
+		t.Errorf("settlements swapped: %v, want ledger.ErrCorrupt", err)
+	}
+}

@@ -76,7 +76,9 @@ type Operator struct {
 // record against the key that must have signed it — its own for its
 // purchases, sales, plazas, fares and settlements, a partner's for the
 // partner's records it received — and refuses a ledger with a record that
-// does not verify.
+// does not verify, or with a settlement or sale out of turn (a copy
+// appended by someone who can write the ledger; an error wrapping
+// [ledger.ErrCorrupt]).
 func OpenOperator(ctx context.Context, key *ecdsa.PrivateKey, cfg Config, st Stores) (*Operator, error) {
 	if ctx == nil {
 		return nil, errNilContext
@@ -124,6 +126,9 @@ func (o *Operator) replay(e ledger.Entry) error {
 	case e.Kind == kindSettlement:
 		b, err := parseBatch(e.Payload, o.key.Public())
 		if err != nil {
+			return err
+		}
+		if err := o.inTurn(b); err != nil {
 			return err
 		}
 		o.commit(b)

@@ -11,6 +11,7 @@ import (
 	"github.com/ringtrace/ringtrace/internal/parallel"
 	"github.com/ringtrace/ringtrace/tickets"
 	"github.com/ringtrace/ringtrace/tickets/internal/wire"
+	"github.com/ringtrace/ringtrace/tickets/ledger"
 	"github.com/ringtrace/ringtrace/tickets/money"
 	"github.com/ringtrace/ringtrace/trs"
 )
@@ -228,6 +229,33 @@ func (o *Operator) checkRequest(ctx context.Context, b []byte) (*candidate, erro
 	}
 	c.ticketID, c.fare, c.issuer = chk.acc.ID(), chk.fare, chk.acc.Sale().Issuer()
 	return c, nil
+}
+
+// inTurn checks that a settlement read from the ledger is one the
+// operator could have recorded next: the next batch and statement
+// numbers, and no ticket or request paid before. Each record of a ledger
+// extended with a copy of a settlement verifies; only the numbers show
+// that its statements would be listed, and its numbers used, twice.
+func (o *Operator) inTurn(b *batch) error {
+	if b.number != o.nextBatch {
+		return fmt.Errorf("%w: settlement %d recorded where %d is next", ledger.ErrCorrupt, b.number, o.nextBatch)
+	}
+	for i, st := range b.statements {
+		if want := o.nextStatement + uint64(i); st.number != want {
+			return fmt.Errorf("%w: settlement %d: statement %d where %d is next", ledger.ErrCorrupt, b.number, st.number, want)
+		}
+		for _, d := range st.requests {
+			if o.paidRequests[d] {
+				return fmt.Errorf("%w: settlement %d pays a request paid before", ledger.ErrCorrupt, b.number)
+			}
+		}
+	}
+	for _, id := range b.paid {
+		if o.paid[id] {
+			return fmt.Errorf("%w: settlement %d pays a ticket paid before", ledger.ErrCorrupt, b.number)
+		}
+	}
+	return nil
 }
 
 // commit applies a recorded settlement.
