@@ -107,7 +107,9 @@ func (d *directory) checkPlaza(b []byte) (func() error, error) {
 
 // checkFares checks a fare table: by a trusted operator, signed by it, and
 // issued after the operator's current table, so that nobody can slip a
-// backdated table under trips already made.
+// table under one already applied. (A table dated between the current one
+// and the present still applies to the trips entered since its date: see
+// the package documentation.)
 func (d *directory) checkFares(b []byte) (func() error, error) {
 	t, err := parseFareTable(b)
 	if err != nil {
