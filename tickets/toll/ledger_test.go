@@ -263,11 +263,18 @@ func TestReplayVerifies(t *testing.T) {
 	}
 	// An unknown kind in the package's range is refused, another package's
 	// skipped.
-	for kind, ok := range map[ledger.Kind]bool{0x02ff: false, 0x0b01: true} {
-		l := rewrite(t, entries(a.l), func(e ledger.Entry) []byte { return e.Payload })
-		l.Append(ctx, kind, []byte{1})
-		if err := openOperator(l); (err == nil) != ok {
-			t.Errorf("kind %#04x: %v", uint16(kind), err)
+	openAuthority := func(l ledger.Ledger) error { _, err := OpenAuthority(ctx, w.authKey, l); return err }
+	for _, role := range []struct {
+		name string
+		open func(ledger.Ledger) error
+		l    ledger.Ledger
+	}{{"operator", openOperator, a.l}, {"plaza", openPlaza, pw.l}, {"authority", openAuthority, w.authL}} {
+		for kind, ok := range map[ledger.Kind]bool{0x0200: false, 0x020a: false, 0x02ff: false, 0x0b01: true} {
+			l := rewrite(t, entries(role.l), func(e ledger.Entry) []byte { return e.Payload })
+			l.Append(ctx, kind, []byte{1})
+			if err := role.open(l); (err == nil) != ok {
+				t.Errorf("%s: kind %#04x: %v", role.name, uint16(kind), err)
+			}
 		}
 	}
 }

@@ -132,7 +132,7 @@ func (o *Operator) replay(e ledger.Entry) error {
 			return err
 		}
 		o.commit(b)
-	case ownKind(uint16(e.Kind)) && e.Kind > kindSettlement:
+	case unknownKind(e.Kind):
 		return fmt.Errorf("%w: unknown kind %#04x", ErrMalformed, uint16(e.Kind))
 	}
 	return nil

@@ -62,7 +62,7 @@ func OpenPlaza(ctx context.Context, key *ecdsa.PrivateKey, id PlazaID, operator 
 		switch {
 		case e.Kind == kindPlaza || e.Kind == kindFares || e.Kind == kindSale:
 			err = dir.replay(e)
-		case ownKind(uint16(e.Kind)) && e.Kind > kindSettlement:
+		case unknownKind(e.Kind):
 			err = fmt.Errorf("%w: unknown kind %#04x", ErrMalformed, uint16(e.Kind))
 		}
 		if err != nil {
