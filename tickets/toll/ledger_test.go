@@ -462,3 +462,23 @@ func TestReplayRefusesCopiedSettlement(t *testing.T) {
 		t.Errorf("settlements swapped: %v, want ledger.ErrCorrupt", err)
 	}
 }
+
+// TestPartnersOnlyGrow shows the limitation Config.Partners documents: an
+// operator reopened without a partner whose records its ledger holds, and
+// a plaza without a partner whose sale it applied, refuse their ledgers.
+func TestPartnersOnlyGrow(t *testing.T) {
+	w := newWorld(t, 1)
+	a := w.ops[0]
+	for range testPolicy.RingSize {
+		w.buy(t, 1, price)
+	}
+	cfg := w.config(0)
+	cfg.Partners = nil
+	if _, err := OpenOperator(ctx, a.key, cfg, Stores{Ledger: a.l, Spent: w.spent}); !errors.Is(err, ErrUnknownPlaza) {
+		t.Errorf("operator without its former partner: %v", err)
+	}
+	pw := a.plazas[1]
+	if _, err := OpenPlaza(ctx, pw.key, 1, a.key.Public(), nil, Stores{Ledger: pw.l, Spent: w.spent, Used: w.used}); !errors.Is(err, tickets.ErrUnknownSale) {
+		t.Errorf("plaza without its former partner: %v", err)
+	}
+}

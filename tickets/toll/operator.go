@@ -23,7 +23,11 @@ type Config struct {
 	Authority *ecdsa.PublicKey
 	// Partners are the operators that interoperate with this one: its
 	// plazas accept their tickets and it settles their plazas' exits of
-	// its tickets.
+	// its tickets. The list can only grow over a ledger's life: replay
+	// refuses the records of an operator no longer trusted
+	// ([ErrUnknownPlaza], [tickets.ErrUnknownSale]), so an operator (or
+	// plaza) that ends a partnership cannot reopen a ledger holding the
+	// former partner's records.
 	Partners []*ecdsa.PublicKey
 	// Currency of every price and fare.
 	Currency money.Currency

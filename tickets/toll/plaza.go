@@ -36,8 +36,9 @@ type Plaza struct {
 // partners. st.Spent and st.Used are the stores shared by every exit;
 // st.Ledger holds the records the plaza applies, which OpenPlaza replays,
 // verifying each against its operator's key (registrations, fare tables)
-// or its issuer's (sales). The plaza works once its own registration has
-// been applied.
+// or its issuer's (sales); as for an operator ([Config.Partners]), a sale
+// of a partner no longer listed makes the replay fail. The plaza works
+// once its own registration has been applied.
 func OpenPlaza(ctx context.Context, key *ecdsa.PrivateKey, id PlazaID, operator *ecdsa.PublicKey, partners []*ecdsa.PublicKey, st Stores) (*Plaza, error) {
 	if ctx == nil {
 		return nil, errNilContext
