@@ -139,15 +139,16 @@ func (p *Plaza) Enter(commitment [32]byte, now time.Time) ([]byte, error) {
 // spent, so a crash in between leaves the proof used and the ticket
 // unspent, never the reverse: the vehicle keeps its pass but cannot exit
 // on that entry proof (ErrEntryReused). A crash after the spend and
-// before the request is returned loses the request: the plaza cannot
-// claim the fare, and the same ticket presented again is refused as
-// Linked, since a retry cannot be told from a replay; a new ticket of the
-// pass would reveal it. A ticket presenting a used entry proof is
-// refused with [ErrEntryReused] after a check against the spent store that
-// stores nothing: whoever raced an overheard proof and secret to an exit
-// must not use up, or later reveal, the honest pass. Two copies of one
-// trip presented at once may therefore see ErrEntryReused rather than
-// Linked; exactly one is accepted either way.
+// before the request is returned, or a spend whose outcome the store
+// could not report (a connection lost after the commit was sent), loses
+// the request: the plaza cannot claim the fare, and the same ticket
+// presented again is refused as Linked, since a retry cannot be told from
+// a replay; a new ticket of the pass would reveal it. A ticket presenting
+// a used entry proof is refused with [ErrEntryReused] after a check
+// against the spent store that stores nothing: whoever raced an overheard
+// proof and secret to an exit must not use up, or later reveal, the
+// honest pass. Two copies of one trip presented at once may therefore see
+// ErrEntryReused rather than Linked; exactly one is accepted either way.
 func (p *Plaza) Exit(ctx context.Context, ticketBytes []byte, now time.Time) ([]byte, error) {
 	if ctx == nil {
 		return nil, errNilContext
