@@ -93,3 +93,54 @@ func TestIssuerAfterUnsureAppend(t *testing.T) {
 		}
 	}
 }
+
+// TestStoresAfterUnsureAppend: a spent store or used set whose ledger
+// append reported an error may still have recorded the ticket or the
+// identifier. Going on from memory would take a second ticket of the same
+// key as Fresh (a double use, unrevealed) or a second use of an
+// identifier as first; the stores refuse to go on, and reopened from the
+// ledger they know what was recorded.
+func TestStoresAfterUnsureAppend(t *testing.T) {
+	s := newShop(t)
+	l := &recordtest.UnsureLedger{Memory: ledger.NewMemory()}
+	store, err := OpenSpentStore(ctx, l)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := s.redeemer(t, store)
+	l.Fail = kindSpent
+	if err := r.Redeem(ctx, s.ticket(t, 0, "first"), t0); !errors.Is(err, recordtest.ErrLostReply) {
+		t.Fatalf("redeem with a lost reply: %v", err)
+	}
+	if err := r.Redeem(ctx, s.ticket(t, 0, "second"), t0); err == nil {
+		t.Error("a second ticket of the key was accepted after the unsure append")
+	}
+	store, err = OpenSpentStore(ctx, l)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var re *ReuseError
+	if err := s.redeemer(t, store).Redeem(ctx, s.ticket(t, 0, "second"), t0); !errors.As(err, &re) || re.Kind != trs.Revealed {
+		t.Errorf("the second ticket after reopening: %v, want revealed", err)
+	}
+
+	l = &recordtest.UnsureLedger{Memory: ledger.NewMemory(), Fail: kindUsed}
+	used, err := OpenUsedSet(ctx, l)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := [32]byte{1}
+	if _, err := used.Use(ctx, id, t0); !errors.Is(err, recordtest.ErrLostReply) {
+		t.Fatalf("use with a lost reply: %v", err)
+	}
+	if first, err := used.Use(ctx, id, t0); err == nil && first {
+		t.Error("an identifier was used a second time after the unsure append")
+	}
+	used, err = OpenUsedSet(ctx, l)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if first, err := used.Use(ctx, id, t0); err != nil || first {
+		t.Errorf("the identifier after reopening: first %v, %v", first, err)
+	}
+}
