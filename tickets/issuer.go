@@ -42,22 +42,28 @@ func (p Policy) check() error {
 // Issuer sells tickets: it records purchases privately, groups the waiting
 // purchases of each class into rings and signs the sales. Its state is on
 // a ledger and rebuilt from it by [OpenIssuer]. It is safe for concurrent
-// use; purchases are serialised.
+// use; purchases are serialised. If recording a purchase or sale fails,
+// the ledger may hold it anyway (a lost database connection), so the
+// issuer refuses every later Purchase and Flush until it is reopened.
 type Issuer struct {
 	key    *ecdsa.PrivateKey
 	l      ledger.Ledger
 	policy Policy
 
 	mu      sync.Mutex
+	failed  error // an append failed: what the ledger holds is unknown
 	next    uint64
 	buyers  map[[trs.PublicKeySize]byte][]byte // private purchase records
 	waiting map[Class][]*trs.PublicKey         // purchase order
+	sold    map[SaleID]bool
 }
 
 // OpenIssuer returns the issuer that signs with key under policy and keeps
 // its state in l, replaying what l holds: every purchase record and sale
 // of this issuer is verified against key, and a record that does not
-// verify makes OpenIssuer fail. Sales of other issuers (a redeemer's, on a
+// verify makes OpenIssuer fail, as does a sequence of records the issuer
+// cannot have written (a key bought twice, a sale out of turn or of keys
+// that were not waiting), with an error wrapping [ledger.ErrCorrupt]. Sales of other issuers (a redeemer's, on a
 // shared ledger) and other packages' entries are skipped.
 func OpenIssuer(ctx context.Context, key *ecdsa.PrivateKey, l ledger.Ledger, p Policy) (*Issuer, error) {
 	if ctx == nil {
@@ -69,7 +75,7 @@ func OpenIssuer(ctx context.Context, key *ecdsa.PrivateKey, l ledger.Ledger, p P
 	if err := p.check(); err != nil {
 		return nil, err
 	}
-	is := &Issuer{key: key, l: l, policy: p, buyers: make(map[[trs.PublicKeySize]byte][]byte), waiting: make(map[Class][]*trs.PublicKey)}
+	is := &Issuer{key: key, l: l, policy: p, buyers: make(map[[trs.PublicKeySize]byte][]byte), waiting: make(map[Class][]*trs.PublicKey), sold: make(map[SaleID]bool)}
 	err := l.Scan(ctx, 0, func(e ledger.Entry) error {
 		if err := is.replay(e); err != nil {
 			return fmt.Errorf("tickets: issuer: ledger entry %d: %w", e.Seq, err)
@@ -89,6 +95,9 @@ func (is *Issuer) replay(e ledger.Entry) error {
 		if err != nil {
 			return err
 		}
+		if _, dup := is.buyers[keyBytes(p.key)]; dup {
+			return fmt.Errorf("%w: a second purchase of one ticket key", ledger.ErrCorrupt)
+		}
 		is.addPurchase(p)
 	case kindSale:
 		s, err := ParseSale(e.Payload)
@@ -99,6 +108,12 @@ func (is *Issuer) replay(e ledger.Entry) error {
 			return nil // a received sale, kept by a redeemer on the same ledger
 		}
 		if err := s.Verify(s.issuer); err != nil {
+			return err
+		}
+		if is.sold[s.id] {
+			return nil // recorded again, as a received copy of an own sale
+		}
+		if err := is.sellable(s); err != nil {
 			return err
 		}
 		is.addSale(s)
@@ -139,11 +154,14 @@ func (is *Issuer) Purchase(ctx context.Context, c Class, key *trs.PublicKey, buy
 	}
 	is.mu.Lock()
 	defer is.mu.Unlock()
+	if is.failed != nil {
+		return nil, is.failed
+	}
 	if _, dup := is.buyers[keyBytes(key)]; dup {
 		return nil, errors.New("tickets: ticket key already sold")
 	}
 	if _, err := is.l.Append(ctx, kindPurchase, rec); err != nil {
-		return nil, fmt.Errorf("tickets: recording purchase: %w", err)
+		return nil, is.fail("purchase", err)
 	}
 	is.addPurchase(p)
 	if w := is.waiting[c]; len(w) >= is.policy.RingSize {
@@ -166,6 +184,9 @@ func (is *Issuer) Flush(ctx context.Context, c Class, now time.Time) (*Sale, err
 	}
 	is.mu.Lock()
 	defer is.mu.Unlock()
+	if is.failed != nil {
+		return nil, is.failed
+	}
 	w := is.waiting[c]
 	min := is.policy.MinRingSize
 	if min == 0 {
@@ -197,10 +218,20 @@ func (is *Issuer) sell(ctx context.Context, c Class, keys []*trs.PublicKey, at t
 	}
 	s.sig = signed[len(body):]
 	if _, err := is.l.Append(ctx, kindSale, signed); err != nil {
-		return nil, fmt.Errorf("tickets: recording sale: %w", err)
+		return nil, is.fail("sale", err)
 	}
 	is.addSale(s)
 	return s, nil
+}
+
+// fail records that appending a record failed. The ledger may hold it
+// anyway (a database connection lost after the insert): going on from
+// memory could sell the same keys in a second sale or record a purchase
+// twice, so the issuer refuses every later purchase and sale until it is
+// reopened from the ledger. The caller holds is.mu.
+func (is *Issuer) fail(what string, err error) error {
+	is.failed = fmt.Errorf("tickets: an earlier %s may or may not be recorded; reopen the issuer: %w", what, err)
+	return fmt.Errorf("tickets: recording %s: %w", what, err)
 }
 
 func (is *Issuer) addPurchase(p *purchase) {
@@ -208,8 +239,29 @@ func (is *Issuer) addPurchase(p *purchase) {
 	is.waiting[p.class] = append(is.waiting[p.class], p.key)
 }
 
+// sellable checks that a recorded sale is one the issuer could have made
+// next: its number is the next one and every key of its ring is a waiting
+// purchase of its class. Each record of a rewritten or extended ledger
+// verifies; only their sequence shows that a key would be sold twice.
+func (is *Issuer) sellable(s *Sale) error {
+	if s.number != is.next {
+		return fmt.Errorf("%w: sale %d recorded where sale %d is next", ledger.ErrCorrupt, s.number, is.next)
+	}
+	waiting := make(map[[trs.PublicKeySize]byte]bool, len(is.waiting[s.class]))
+	for _, k := range is.waiting[s.class] {
+		waiting[keyBytes(k)] = true
+	}
+	for i := range s.ring.Len() {
+		if !waiting[keyBytes(s.ring.Key(i))] {
+			return fmt.Errorf("%w: sale %d sells key %d of its ring, not a waiting purchase of its class", ledger.ErrCorrupt, s.number, i)
+		}
+	}
+	return nil
+}
+
 // addSale takes the sale's keys off its class's waiting list.
 func (is *Issuer) addSale(s *Sale) {
+	is.sold[s.id] = true
 	is.next = max(is.next, s.number+1)
 	w := slices.DeleteFunc(is.waiting[s.class], func(k *trs.PublicKey) bool {
 		_, in := s.ring.IndexOf(k)

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ringtrace/ringtrace/tickets/internal/wire"
 	"github.com/ringtrace/ringtrace/tickets/ledger"
 	"github.com/ringtrace/ringtrace/tickets/money"
 	"github.com/ringtrace/ringtrace/trs"
@@ -194,6 +195,72 @@ func TestIssuerReplayVerifies(t *testing.T) {
 	if _, err := OpenIssuer(ctx, s.key, l, testPolicy); err != nil {
 		t.Errorf("shared ledger: %v", err)
 	}
+}
+
+// TestIssuerReplayRefusesCopies: someone who can write the issuer's
+// ledger appends a copy of a purchase record that is already in a sale.
+// Each record still verifies, and a checkpoint taken before the copy
+// still checks (it covers the entries up to it), but replaying the copy
+// would put the key back among the waiting purchases and sell it in a
+// second ring: the buyer would hold two unlinked tickets. The issuer
+// refuses such a ledger. An identical copy of a sale, which an operator
+// can record when its own sale is echoed back to it, is harmless.
+func TestIssuerReplayRefusesCopies(t *testing.T) {
+	s := newShop(t)
+	cp, err := ledger.NewCheckpoint(s.l, s.key, t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var purchase, sale []byte
+	s.l.Scan(ctx, 0, func(e ledger.Entry) error {
+		switch {
+		case e.Kind == kindPurchase && purchase == nil:
+			purchase = e.Payload
+		case e.Kind == kindSale:
+			sale = e.Payload
+		}
+		return nil
+	})
+	copyOf := func(extra ...[]byte) *ledger.Memory {
+		l := ledger.NewMemory()
+		s.l.Scan(ctx, 0, func(e ledger.Entry) error { _, err := l.Append(ctx, e.Kind, e.Payload); return err })
+		for _, p := range extra {
+			kind, _ := wireKind(p)
+			l.Append(ctx, kind, p)
+		}
+		return l
+	}
+	l := copyOf(purchase)
+	if err := cp.Check(ctx, l); err != nil {
+		t.Fatalf("the checkpoint does not check: %v", err)
+	}
+	if _, err := OpenIssuer(ctx, s.key, l, testPolicy); !errors.Is(err, ledger.ErrCorrupt) {
+		t.Errorf("a copied purchase record: %v, want ledger.ErrCorrupt", err)
+	}
+	if _, err := OpenIssuer(ctx, s.key, copyOf(sale), testPolicy); err != nil {
+		t.Errorf("a copied sale: %v", err)
+	}
+	// A sale of keys nobody bought, or of keys already sold, signed by
+	// the issuer (as an issuer that went on after a failed append did):
+	// refused too.
+	other := newShop(t)
+	resold, _ := newSale(s.key.Public(), 1, pass, t0, t0.Add(time.Hour), s.sale.Ring())
+	body, _ := resold.body()
+	signed, _ := wire.Sign(s.key, contextSale, body)
+	if _, err := OpenIssuer(ctx, s.key, copyOf(signed), testPolicy); !errors.Is(err, ledger.ErrCorrupt) {
+		t.Errorf("a second sale of the same keys: %v, want ledger.ErrCorrupt", err)
+	}
+	unbought, _ := newSale(s.key.Public(), 1, pass, t0, t0.Add(time.Hour), other.sale.Ring())
+	body, _ = unbought.body()
+	signed, _ = wire.Sign(s.key, contextSale, body)
+	if _, err := OpenIssuer(ctx, s.key, copyOf(signed), testPolicy); !errors.Is(err, ledger.ErrCorrupt) {
+		t.Errorf("a sale of keys nobody bought: %v, want ledger.ErrCorrupt", err)
+	}
+}
+
+func wireKind(b []byte) (ledger.Kind, bool) {
+	k, ok := wire.KindOf(b)
+	return ledger.Kind(k), ok
 }
 
 const wireSig = 64

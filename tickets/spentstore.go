@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync/atomic"
 
 	"github.com/ringtrace/ringtrace/tickets/internal/wire"
 	"github.com/ringtrace/ringtrace/tickets/ledger"
@@ -16,6 +17,9 @@ import (
 // in l. Lookups are served from memory ([trs.NewMemoryStore]). Entries of
 // other kinds are skipped, so the store may share l with other records;
 // it must be the only spent store on l, and the only writer of its kind.
+// If an append fails, l may hold the record anyway (a lost database
+// connection), so every later CheckAndAdd fails until the store is
+// reopened.
 //
 // A store shared by several processes needs a database store instead:
 // this one is atomic within its process.
@@ -44,8 +48,16 @@ func OpenSpentStore(ctx context.Context, l ledger.Ledger) (trs.Store, error) {
 }
 
 type spentStore struct {
-	l   ledger.Ledger
-	mem trs.Store
+	l      ledger.Ledger
+	mem    trs.Store
+	failed atomic.Pointer[error] // an append failed: l may hold more than mem
+}
+
+func (s *spentStore) err() error {
+	if e := s.failed.Load(); e != nil {
+		return *e
+	}
+	return nil
 }
 
 // CheckAndAdd implements [trs.Store]. The memory store holds the tag's
@@ -58,12 +70,20 @@ func (s *spentStore) CheckAndAdd(ctx context.Context, r trs.Record, fps []uint64
 	if len(fps) == 0 || len(fps) > trs.MaxRingSize {
 		return fmt.Errorf("tickets: spent store: %d fingerprints", len(fps))
 	}
+	if err := s.err(); err != nil {
+		return err
+	}
 	return s.mem.CheckAndAdd(ctx, r, fps, func(m []trs.Match) (bool, error) {
+		if err := s.err(); err != nil {
+			return false, err
+		}
 		add, err := decide(m)
 		if err != nil || !add {
 			return false, err
 		}
 		if _, err := s.l.Append(ctx, kindSpent, spentBytes(r, fps)); err != nil {
+			failed := fmt.Errorf("tickets: spent store: an earlier record may or may not be on the ledger; reopen the store: %w", err)
+			s.failed.CompareAndSwap(nil, &failed)
 			return false, fmt.Errorf("tickets: spent store: %w", err)
 		}
 		return true, nil

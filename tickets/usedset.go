@@ -30,7 +30,9 @@ func NewMemoryUsedSet() UsedSet { return &usedSet{ids: make(map[[32]byte]struct{
 // (and, on a file ledger, synced) before Use returns, and opening the set
 // replays the identifiers already in l. Entries of other kinds are
 // skipped; it must be the only used set on l. It never forgets an
-// identifier, and it is atomic within its process.
+// identifier, and it is atomic within its process. If an append fails, l
+// may hold the identifier anyway (a lost database connection), so every
+// later Use fails until the set is reopened.
 func OpenUsedSet(ctx context.Context, l ledger.Ledger) (UsedSet, error) {
 	if ctx == nil {
 		return nil, errNilContext
@@ -57,9 +59,10 @@ func OpenUsedSet(ctx context.Context, l ledger.Ledger) (UsedSet, error) {
 }
 
 type usedSet struct {
-	l   ledger.Ledger // nil in memory
-	mu  sync.Mutex
-	ids map[[32]byte]struct{}
+	l      ledger.Ledger // nil in memory
+	mu     sync.Mutex
+	failed error // an append failed: l may hold more than ids
+	ids    map[[32]byte]struct{}
 }
 
 func (s *usedSet) Use(ctx context.Context, id [32]byte, until time.Time) (bool, error) {
@@ -71,6 +74,9 @@ func (s *usedSet) Use(ctx context.Context, id [32]byte, until time.Time) (bool, 
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.failed != nil {
+		return false, s.failed
+	}
 	if _, used := s.ids[id]; used {
 		return false, nil
 	}
@@ -80,6 +86,7 @@ func (s *usedSet) Use(ctx context.Context, id [32]byte, until time.Time) (bool, 
 			return false, err
 		}
 		if _, err := s.l.Append(ctx, kindUsed, rec); err != nil {
+			s.failed = fmt.Errorf("tickets: used set: an earlier identifier may or may not be on the ledger; reopen the set: %w", err)
 			return false, fmt.Errorf("tickets: used set: %w", err)
 		}
 	}

@@ -69,11 +69,15 @@
 // The database holds no secrets, and is trusted with integrity: anyone who
 // can write its tables can un-spend a ticket or rewrite a chain (which the
 // chain's hashes and signed checkpoints detect, not prevent). Plazas need
-// only SELECT on ringtrace_schema and SELECT, INSERT and UPDATE on the other
-// tables (UPDATE for the tag lock and registration); keep DELETE (pruning)
-// and DDL (migration) to the operator's role, which opens the database
-// first. Authenticate connections (TLS with sslmode=verify-full, or a Unix
-// socket).
+// only SELECT on ringtrace_schema, SELECT and INSERT on the other tables,
+// and UPDATE of one column, ringtrace_spent_tags.until (for the tag lock
+// and registration): with no more, a plaza cannot change or remove a
+// stored record. It can still insert records its exit did not accept
+// (which settlement then pays if they name it), and lower a tag's until,
+// so that the next Prune drops the tag's records before its sale ends.
+// Keep DELETE (pruning) and DDL (migration) to the operator's role, which
+// opens the database first. Authenticate connections (TLS with
+// sslmode=verify-full, or a Unix socket).
 //
 // # Schema
 //

@@ -11,10 +11,11 @@ import (
 )
 
 // TestPlazaPrivileges: a role with only the rights the package doc lists
-// for plazas (SELECT on ringtrace_schema; SELECT, INSERT and UPDATE on the
-// store, set and ledger tables) opens a migrated database, registers tags,
-// checks and adds, uses identifiers and appends to a ledger, but cannot
-// prune or migrate.
+// for plazas (SELECT on ringtrace_schema; SELECT and INSERT on the store,
+// set and ledger tables; UPDATE of ringtrace_spent_tags.until) opens a
+// migrated database, registers tags, checks and adds, uses identifiers and
+// appends to a ledger, but cannot change a stored record, prune or
+// migrate.
 func TestPlazaPrivileges(t *testing.T) {
 	cfg, schema := testSchema(t)
 	owner := openConfig(t, cfg)
@@ -26,7 +27,8 @@ func TestPlazaPrivileges(t *testing.T) {
 		"CREATE ROLE " + role + " LOGIN PASSWORD '" + password + "'",
 		"GRANT USAGE ON SCHEMA " + schema + " TO " + role,
 		"GRANT SELECT ON ringtrace_schema TO " + role,
-		"GRANT SELECT, INSERT, UPDATE ON ringtrace_spent_tags, ringtrace_spent, ringtrace_used, ringtrace_ledger_chains, ringtrace_ledger_entries TO " + role,
+		"GRANT SELECT, INSERT ON ringtrace_spent_tags, ringtrace_spent, ringtrace_used, ringtrace_ledger_chains, ringtrace_ledger_entries TO " + role,
+		"GRANT UPDATE (until) ON ringtrace_spent_tags TO " + role,
 	} {
 		if _, err := admin.Exec(ctx, sql); err != nil {
 			t.Skipf("cannot set up a restricted role on this server: %v", err)
@@ -65,6 +67,19 @@ func TestPlazaPrivileges(t *testing.T) {
 	}
 	if err := migrate(ctx, db.pool, append(migrations[:len(migrations):len(migrations)], "CREATE TABLE m (x int)")); err == nil {
 		t.Fatal("the plaza role migrated the schema")
+	}
+	// The role cannot change what is stored: un-spend a ticket, un-use an
+	// identifier, move a tag's records away or rewrite a chain.
+	for _, sql := range []string{
+		"UPDATE ringtrace_spent SET a1 = a0",
+		"UPDATE ringtrace_used SET id = sha256(id)",
+		"UPDATE ringtrace_spent_tags SET digest = sha512(digest)",
+		"UPDATE ringtrace_ledger_entries SET payload = ''",
+		"UPDATE ringtrace_ledger_chains SET name = name || 'x'",
+	} {
+		if _, err := db.pool.Exec(ctx, sql); err == nil || !strings.Contains(err.Error(), "permission denied") {
+			t.Errorf("%s as the plaza role: %v", sql, err)
+		}
 	}
 	if _, err := owner.SpentStore().Prune(ctx, time.Now().Add(48*time.Hour)); err != nil {
 		t.Fatalf("Prune as the owner: %v", err)

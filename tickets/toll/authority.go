@@ -44,7 +44,7 @@ func OpenAuthority(ctx context.Context, key *ecdsa.PrivateKey, l ledger.Ledger) 
 				return fmt.Errorf("toll: authority: ledger entry %d: %w", e.Seq, err)
 			}
 			a.vehicles[r.vehicle] = true
-		case ownKind(uint16(e.Kind)) && e.Kind > kindSettlement:
+		case unknownKind(e.Kind):
 			return fmt.Errorf("toll: authority: ledger entry %d has unknown kind %#04x", e.Seq, uint16(e.Kind))
 		}
 		return nil

@@ -30,7 +30,7 @@ type directory struct {
 
 	mu     sync.RWMutex
 	plazas map[plazaRef]*plazaRegistration
-	keys   map[keyID]plazaRef     // plaza key → plaza, so that a key names one plaza
+	keys   map[plazaKey]PlazaID   // so that a key names one plaza of its operator
 	fares  map[keyID][]*fareTable // per operator, by increasing issue time
 }
 
@@ -41,7 +41,7 @@ func newDirectory(spent trs.Store, registrars, issuers []*ecdsa.PublicKey) (*dir
 	}
 	d := &directory{
 		registrars: make(map[keyID]bool), issuers: make(map[keyID]bool), redeemer: r,
-		plazas: make(map[plazaRef]*plazaRegistration), keys: make(map[keyID]plazaRef), fares: make(map[keyID][]*fareTable),
+		plazas: make(map[plazaRef]*plazaRegistration), keys: make(map[plazaKey]PlazaID), fares: make(map[keyID][]*fareTable),
 	}
 	for _, k := range registrars {
 		d.registrars[idOf(k)] = true
@@ -77,8 +77,14 @@ func (d *directory) check(b []byte) (ledger.Kind, func() error, error) {
 	return ledger.Kind(k), apply, nil
 }
 
+// plazaKey is a plaza's key under its operator. A key names one plaza of
+// an operator; another operator registering the same key (a partner
+// copying a registration it saw) does not make an honest registration
+// refused.
+type plazaKey struct{ operator, key keyID }
+
 // checkPlaza checks a plaza registration: by a trusted operator, signed by
-// it, for an ID and a key not registered otherwise.
+// it, for an ID and a key that operator has not registered otherwise.
 func (d *directory) checkPlaza(b []byte) (func() error, error) {
 	r, err := parsePlazaRegistration(b)
 	if err != nil {
@@ -92,7 +98,7 @@ func (d *directory) checkPlaza(b []byte) (func() error, error) {
 	}
 	d.mu.RLock()
 	old, dup := d.plazas[r.ref()]
-	other, keyUsed := d.keys[idOf(r.key)]
+	other, keyUsed := d.keys[plazaKey{idOf(r.operator), idOf(r.key)}]
 	d.mu.RUnlock()
 	switch {
 	case dup && old.name == r.name && old.key.Equal(r.key):
@@ -100,14 +106,16 @@ func (d *directory) checkPlaza(b []byte) (func() error, error) {
 	case dup:
 		return nil, fmt.Errorf("toll: %v is already registered otherwise", r.ref())
 	case keyUsed:
-		return nil, fmt.Errorf("toll: the key of %v is already %v's", r.ref(), other)
+		return nil, fmt.Errorf("toll: the key of %v is already its plaza %d's", r.ref(), other)
 	}
 	return func() error { d.addPlaza(r); return nil }, nil
 }
 
 // checkFares checks a fare table: by a trusted operator, signed by it, and
 // issued after the operator's current table, so that nobody can slip a
-// backdated table under trips already made.
+// table under one already applied. (A table dated between the current one
+// and the present still applies to the trips entered since its date: see
+// the package documentation.)
 func (d *directory) checkFares(b []byte) (func() error, error) {
 	t, err := parseFareTable(b)
 	if err != nil {
@@ -134,7 +142,10 @@ func (d *directory) checkFares(b []byte) (func() error, error) {
 	return func() error { d.addFares(t); return nil }, nil
 }
 
-// checkSale checks a sale: by a trusted issuer, signed by it.
+// checkSale checks a sale: of toll tickets, by a trusted issuer, signed
+// by it. An operator's key may sell tickets of other classes through
+// [tickets.Issuer] (charging credits, review rights); those sales verify
+// under the key but are not toll passes.
 func (d *directory) checkSale(b []byte) (func() error, error) {
 	s, err := tickets.ParseSale(b)
 	if err != nil {
@@ -142,6 +153,9 @@ func (d *directory) checkSale(b []byte) (func() error, error) {
 	}
 	if !d.issuers[idOf(s.Issuer())] {
 		return nil, fmt.Errorf("%w: sale %d is from an operator not trusted here", tickets.ErrUnknownSale, s.Number())
+	}
+	if s.Class().Label != classLabel {
+		return nil, fmt.Errorf("%w: sale %d is of class %q, not %q", tickets.ErrUnknownSale, s.Number(), s.Class().Label, classLabel)
 	}
 	if _, known := d.redeemer.Sale(s.ID()); known {
 		return nil, nil
@@ -172,7 +186,7 @@ func (d *directory) addPlaza(r *plazaRegistration) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	d.plazas[r.ref()] = r
-	d.keys[idOf(r.key)] = r.ref()
+	d.keys[plazaKey{idOf(r.operator), idOf(r.key)}] = r.id
 }
 
 // addFares appends a table issued after every table of its operator.

@@ -95,7 +95,11 @@
 // accepted, as atomic as the shared stores. Not guaranteed: privacy from
 // timing, from the route itself, or from the operator's purchase records
 // beyond the ring; protection against a spent store written by a party
-// that does not follow the protocol (see [tickets]).
+// that does not follow the protocol (see [tickets]); that settlement pays
+// the fare the exit saw: it pays the fare of the table it knows in force
+// at entry, and an operator can still sign a table dated after its
+// current one but before the present, repricing its unsettled trips since
+// that date up to each ticket's price (docs/spec/toll.md).
 //
 // # Records and ledgers
 //

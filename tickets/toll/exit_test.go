@@ -280,3 +280,39 @@ func TestTicketFieldsAreSigned(t *testing.T) {
 		t.Errorf("the request changed with the caller's bytes: %v", err)
 	}
 }
+
+// TestOtherClassRefused: an operator's key that also sells tickets of
+// another class (a charging credit, a review right) through
+// [tickets.Issuer] makes sales that verify under the key. Those are not
+// toll passes: plazas and operators refuse to apply them, so a holder of
+// such a ticket cannot exit with it.
+func TestOtherClassRefused(t *testing.T) {
+	w := newWorld(t, 1)
+	a := w.ops[0]
+	is, err := tickets.OpenIssuer(ctx, a.key, newTestLedger(), testPolicy)
+	check(t, err)
+	var keys []*trs.PrivateKey
+	var sale *tickets.Sale
+	for range testPolicy.RingSize {
+		k, err := trs.GenerateKey()
+		check(t, err)
+		keys = append(keys, k)
+		sale, err = is.Purchase(ctx, tickets.Class{Label: "charging", Price: price}, k.Public(), nil, day0)
+		check(t, err)
+	}
+	if err := w.plaza(0, 2).Apply(ctx, sale.Bytes()); !errors.Is(err, tickets.ErrUnknownSale) {
+		t.Errorf("plaza applied a sale of class %q: %v", sale.Class().Label, err)
+	}
+	if err := a.op.Apply(ctx, sale.Bytes()); !errors.Is(err, tickets.ErrUnknownSale) {
+		t.Errorf("operator applied a sale of class %q: %v", sale.Class().Label, err)
+	}
+	if err := w.ops[1].op.Apply(ctx, sale.Bytes()); !errors.Is(err, tickets.ErrUnknownSale) {
+		t.Errorf("partner applied a sale of class %q: %v", sale.Class().Label, err)
+	}
+	pass := &Pass{key: keys[0], sale: sale}
+	tk, err := pass.Ticket(w.enter(t, 0, 1, day0.Add(time.Hour)), a.key.Public(), 2)
+	check(t, err)
+	if _, err := w.plaza(0, 2).Exit(ctx, tk, day0.Add(2*time.Hour)); !errors.Is(err, tickets.ErrUnknownSale) {
+		t.Errorf("a %q ticket exited: %v", sale.Class().Label, err)
+	}
+}

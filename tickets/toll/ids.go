@@ -5,6 +5,7 @@ import (
 
 	"github.com/ringtrace/ringtrace/ecdsa"
 	"github.com/ringtrace/ringtrace/tickets/internal/wire"
+	"github.com/ringtrace/ringtrace/tickets/ledger"
 )
 
 // VehicleID identifies a vehicle at the registration authority.
@@ -60,6 +61,12 @@ const (
 const classLabel = "toll"
 
 func ownKind(k uint16) bool { return k >= kindFirst && k <= kindLast }
+
+// unknownKind reports whether k is in this package's range but names no
+// record of it: a replay refuses such an entry.
+func unknownKind(k ledger.Kind) bool {
+	return ownKind(uint16(k)) && (k < kindRegistration || k > kindSettlement)
+}
 
 // keyID is a key's encoding, for maps.
 type keyID [ecdsa.PublicKeySize]byte

@@ -263,11 +263,18 @@ func TestReplayVerifies(t *testing.T) {
 	}
 	// An unknown kind in the package's range is refused, another package's
 	// skipped.
-	for kind, ok := range map[ledger.Kind]bool{0x02ff: false, 0x0b01: true} {
-		l := rewrite(t, entries(a.l), func(e ledger.Entry) []byte { return e.Payload })
-		l.Append(ctx, kind, []byte{1})
-		if err := openOperator(l); (err == nil) != ok {
-			t.Errorf("kind %#04x: %v", uint16(kind), err)
+	openAuthority := func(l ledger.Ledger) error { _, err := OpenAuthority(ctx, w.authKey, l); return err }
+	for _, role := range []struct {
+		name string
+		open func(ledger.Ledger) error
+		l    ledger.Ledger
+	}{{"operator", openOperator, a.l}, {"plaza", openPlaza, pw.l}, {"authority", openAuthority, w.authL}} {
+		for kind, ok := range map[ledger.Kind]bool{0x0200: false, 0x020a: false, 0x02ff: false, 0x0b01: true} {
+			l := rewrite(t, entries(role.l), func(e ledger.Entry) []byte { return e.Payload })
+			l.Append(ctx, kind, []byte{1})
+			if err := role.open(l); (err == nil) != ok {
+				t.Errorf("%s: kind %#04x: %v", role.name, uint16(kind), err)
+			}
 		}
 	}
 }
@@ -402,5 +409,76 @@ func TestBackdatedFaresRefused(t *testing.T) {
 	}
 	if err := b.plazas[1].p.Apply(ctx, back.bytes()); err == nil {
 		t.Error("a plaza applied a backdated fare table")
+	}
+}
+
+// TestReplayRefusesCopiedSettlement: someone who can write the operator's
+// ledger appends a copy of a settlement already in it. The copy verifies,
+// and a checkpoint taken before it still checks, but replaying it would
+// list every statement of that settlement twice and number the next
+// settlement as the copied one's successor, reusing batch and statement
+// numbers. The operator refuses such a ledger.
+func TestReplayRefusesCopiedSettlement(t *testing.T) {
+	w := newWorld(t, 2)
+	a := w.ops[0]
+	reqs := w.day(t)
+	half := len(reqs) / 2
+	for _, batch := range [][][]byte{reqs[:half], reqs[half:]} {
+		_, _, err := a.op.Settle(ctx, batch, day0.Add(20*time.Hour))
+		check(t, err)
+	}
+	cp, err := ledger.NewCheckpoint(a.l, a.key, day0.Add(20*time.Hour))
+	check(t, err)
+	var settlements [][]byte
+	for _, e := range entries(a.l) {
+		if e.Kind == kindSettlement {
+			settlements = append(settlements, e.Payload)
+		}
+	}
+	if len(settlements) != 2 {
+		t.Fatalf("%d settlements", len(settlements))
+	}
+	for i, s := range settlements {
+		l := rewrite(t, entries(a.l), func(e ledger.Entry) []byte { return e.Payload })
+		_, err := l.Append(ctx, kindSettlement, s)
+		check(t, err)
+		check(t, cp.Check(ctx, l))
+		if _, err := OpenOperator(ctx, a.key, w.config(0), Stores{Ledger: l, Spent: w.spent}); !errors.Is(err, ledger.ErrCorrupt) {
+			t.Errorf("settlement %d copied at the end: %v, want ledger.ErrCorrupt", i, err)
+		}
+	}
+	// Swapped, with the chain recomputed: refused too (and the checkpoint
+	// catches it).
+	l := rewrite(t, entries(a.l), func(e ledger.Entry) []byte {
+		switch {
+		case e.Kind != kindSettlement:
+			return e.Payload
+		case bytes.Equal(e.Payload, settlements[0]):
+			return settlements[1]
+		}
+		return settlements[0]
+	})
+	if _, err := OpenOperator(ctx, a.key, w.config(0), Stores{Ledger: l, Spent: w.spent}); !errors.Is(err, ledger.ErrCorrupt) {
+		t.Errorf("settlements swapped: %v, want ledger.ErrCorrupt", err)
+	}
+}
+
+// TestPartnersOnlyGrow shows the limitation Config.Partners documents: an
+// operator reopened without a partner whose records its ledger holds, and
+// a plaza without a partner whose sale it applied, refuse their ledgers.
+func TestPartnersOnlyGrow(t *testing.T) {
+	w := newWorld(t, 1)
+	a := w.ops[0]
+	for range testPolicy.RingSize {
+		w.buy(t, 1, price)
+	}
+	cfg := w.config(0)
+	cfg.Partners = nil
+	if _, err := OpenOperator(ctx, a.key, cfg, Stores{Ledger: a.l, Spent: w.spent}); !errors.Is(err, ErrUnknownPlaza) {
+		t.Errorf("operator without its former partner: %v", err)
+	}
+	pw := a.plazas[1]
+	if _, err := OpenPlaza(ctx, pw.key, 1, a.key.Public(), nil, Stores{Ledger: pw.l, Spent: w.spent, Used: w.used}); !errors.Is(err, tickets.ErrUnknownSale) {
+		t.Errorf("plaza without its former partner: %v", err)
 	}
 }

@@ -23,7 +23,11 @@ type Config struct {
 	Authority *ecdsa.PublicKey
 	// Partners are the operators that interoperate with this one: its
 	// plazas accept their tickets and it settles their plazas' exits of
-	// its tickets.
+	// its tickets. The list can only grow over a ledger's life: replay
+	// refuses the records of an operator no longer trusted
+	// ([ErrUnknownPlaza], [tickets.ErrUnknownSale]), so an operator (or
+	// plaza) that ends a partnership cannot reopen a ledger holding the
+	// former partner's records.
 	Partners []*ecdsa.PublicKey
 	// Currency of every price and fare.
 	Currency money.Currency
@@ -62,6 +66,7 @@ type Operator struct {
 	applyMu sync.Mutex // serialises check, append and apply of records
 
 	settleMu      sync.Mutex
+	settleErr     error             // a settlement's append failed: its outcome is unknown
 	paid          map[[32]byte]bool // IDs of paid tickets
 	paidRequests  map[[32]byte]bool // digests of the requests that paid them
 	statements    []*Statement
@@ -75,7 +80,9 @@ type Operator struct {
 // record against the key that must have signed it — its own for its
 // purchases, sales, plazas, fares and settlements, a partner's for the
 // partner's records it received — and refuses a ledger with a record that
-// does not verify.
+// does not verify, or with a settlement or sale out of turn (a copy
+// appended by someone who can write the ledger; an error wrapping
+// [ledger.ErrCorrupt]).
 func OpenOperator(ctx context.Context, key *ecdsa.PrivateKey, cfg Config, st Stores) (*Operator, error) {
 	if ctx == nil {
 		return nil, errNilContext
@@ -125,8 +132,11 @@ func (o *Operator) replay(e ledger.Entry) error {
 		if err != nil {
 			return err
 		}
+		if err := o.inTurn(b); err != nil {
+			return err
+		}
 		o.commit(b)
-	case ownKind(uint16(e.Kind)) && e.Kind > kindSettlement:
+	case unknownKind(e.Kind):
 		return fmt.Errorf("%w: unknown kind %#04x", ErrMalformed, uint16(e.Kind))
 	}
 	return nil

@@ -36,8 +36,9 @@ type Plaza struct {
 // partners. st.Spent and st.Used are the stores shared by every exit;
 // st.Ledger holds the records the plaza applies, which OpenPlaza replays,
 // verifying each against its operator's key (registrations, fare tables)
-// or its issuer's (sales). The plaza works once its own registration has
-// been applied.
+// or its issuer's (sales); as for an operator ([Config.Partners]), a sale
+// of a partner no longer listed makes the replay fail. The plaza works
+// once its own registration has been applied.
 func OpenPlaza(ctx context.Context, key *ecdsa.PrivateKey, id PlazaID, operator *ecdsa.PublicKey, partners []*ecdsa.PublicKey, st Stores) (*Plaza, error) {
 	if ctx == nil {
 		return nil, errNilContext
@@ -62,7 +63,7 @@ func OpenPlaza(ctx context.Context, key *ecdsa.PrivateKey, id PlazaID, operator 
 		switch {
 		case e.Kind == kindPlaza || e.Kind == kindFares || e.Kind == kindSale:
 			err = dir.replay(e)
-		case ownKind(uint16(e.Kind)) && e.Kind > kindSettlement:
+		case unknownKind(e.Kind):
 			err = fmt.Errorf("%w: unknown kind %#04x", ErrMalformed, uint16(e.Kind))
 		}
 		if err != nil {
@@ -136,12 +137,18 @@ func (p *Plaza) Enter(commitment [32]byte, now time.Time) ([]byte, error) {
 //
 // The entry proof's commitment is recorded as used before the ticket is
 // spent, so a crash in between leaves the proof used and the ticket
-// unspent, never the reverse. A ticket presenting a used entry proof is
-// refused with [ErrEntryReused] after a check against the spent store that
-// stores nothing: whoever raced an overheard proof and secret to an exit
-// must not use up, or later reveal, the honest pass. Two copies of one
-// trip presented at once may therefore see ErrEntryReused rather than
-// Linked; exactly one is accepted either way.
+// unspent, never the reverse: the vehicle keeps its pass but cannot exit
+// on that entry proof (ErrEntryReused). A crash after the spend and
+// before the request is returned, or a spend whose outcome the store
+// could not report (a connection lost after the commit was sent), loses
+// the request: the plaza cannot claim the fare, and the same ticket
+// presented again is refused as Linked, since a retry cannot be told from
+// a replay; a new ticket of the pass would reveal it. A ticket presenting
+// a used entry proof is refused with [ErrEntryReused] after a check
+// against the spent store that stores nothing: whoever raced an overheard
+// proof and secret to an exit must not use up, or later reveal, the
+// honest pass. Two copies of one trip presented at once may therefore see
+// ErrEntryReused rather than Linked; exactly one is accepted either way.
 func (p *Plaza) Exit(ctx context.Context, ticketBytes []byte, now time.Time) ([]byte, error) {
 	if ctx == nil {
 		return nil, errNilContext

@@ -11,6 +11,7 @@ import (
 	"github.com/ringtrace/ringtrace/internal/parallel"
 	"github.com/ringtrace/ringtrace/tickets"
 	"github.com/ringtrace/ringtrace/tickets/internal/wire"
+	"github.com/ringtrace/ringtrace/tickets/ledger"
 	"github.com/ringtrace/ringtrace/tickets/money"
 	"github.com/ringtrace/ringtrace/trs"
 )
@@ -87,8 +88,10 @@ type candidate struct {
 // of its accepted tickets, and each partner for its plazas' accepted
 // tickets of this operator's, at the partner's fares. The statements and
 // the paid tickets are one ledger entry, so a crash leaves the settlement
-// recorded whole or not at all. It returns one result per request, in
-// order, and the new statements.
+// recorded whole or not at all. If recording it fails, the ledger may
+// still hold it (a lost database connection), so every later Settle fails
+// until the operator is reopened from its ledger. It returns one result
+// per request, in order, and the new statements.
 func (o *Operator) Settle(ctx context.Context, requests [][]byte, now time.Time) ([]Result, []*Statement, error) {
 	if ctx == nil {
 		return nil, nil, errNilContext
@@ -99,6 +102,9 @@ func (o *Operator) Settle(ctx context.Context, requests [][]byte, now time.Time)
 	}
 	o.settleMu.Lock()
 	defer o.settleMu.Unlock()
+	if o.settleErr != nil {
+		return nil, nil, o.settleErr
+	}
 
 	results := make([]Result, len(requests))
 	cands := make([]*candidate, len(requests))
@@ -172,6 +178,11 @@ func (o *Operator) Settle(ctx context.Context, requests [][]byte, now time.Time)
 		return nil, nil, err
 	}
 	if _, err := o.l.Append(ctx, kindSettlement, rec); err != nil {
+		// The ledger may hold the settlement although it reports an error
+		// (a database connection lost after the insert): settling again
+		// from memory could pay its tickets twice under reused statement
+		// numbers. Only a rebuild from the ledger knows.
+		o.settleErr = fmt.Errorf("toll: an earlier settlement may or may not be recorded; reopen the operator: %w", err)
 		return nil, nil, fmt.Errorf("toll: recording settlement: %w", err)
 	}
 	o.commit(b)
@@ -218,6 +229,33 @@ func (o *Operator) checkRequest(ctx context.Context, b []byte) (*candidate, erro
 	}
 	c.ticketID, c.fare, c.issuer = chk.acc.ID(), chk.fare, chk.acc.Sale().Issuer()
 	return c, nil
+}
+
+// inTurn checks that a settlement read from the ledger is one the
+// operator could have recorded next: the next batch and statement
+// numbers, and no ticket or request paid before. Each record of a ledger
+// extended with a copy of a settlement verifies; only the numbers show
+// that its statements would be listed, and its numbers used, twice.
+func (o *Operator) inTurn(b *batch) error {
+	if b.number != o.nextBatch {
+		return fmt.Errorf("%w: settlement %d recorded where %d is next", ledger.ErrCorrupt, b.number, o.nextBatch)
+	}
+	for i, st := range b.statements {
+		if want := o.nextStatement + uint64(i); st.number != want {
+			return fmt.Errorf("%w: settlement %d: statement %d where %d is next", ledger.ErrCorrupt, b.number, st.number, want)
+		}
+		for _, d := range st.requests {
+			if o.paidRequests[d] {
+				return fmt.Errorf("%w: settlement %d pays a request paid before", ledger.ErrCorrupt, b.number)
+			}
+		}
+	}
+	for _, id := range b.paid {
+		if o.paid[id] {
+			return fmt.Errorf("%w: settlement %d pays a ticket paid before", ledger.ErrCorrupt, b.number)
+		}
+	}
+	return nil
 }
 
 // commit applies a recorded settlement.

@@ -419,3 +419,31 @@ func TestUntrustedSale(t *testing.T) {
 		t.Errorf("operator after the refused sale: %v", err)
 	}
 }
+
+// TestPartnerCannotTakeAPlazaKey: the spec has an operator register each
+// key once among its own plazas. An operator C that trusts A and B must
+// not let B, by registering a plaza of its own with the key of A's plaza
+// before A's registration reaches C, make C refuse A's plaza: C could then
+// never settle what it owes A for that plaza's exits of C's tickets.
+func TestPartnerCannotTakeAPlazaKey(t *testing.T) {
+	w := newWorld(t, 1)
+	a, b := w.ops[0], w.ops[1]
+	cKey := mustKey(t)
+	c, err := OpenOperator(ctx, cKey, Config{Authority: w.authKey.Public(), Partners: []*ecdsa.PublicKey{a.key.Public(), b.key.Public()}, Currency: krw, Policy: testPolicy}, Stores{Ledger: newTestLedger(), Spent: w.spent})
+	check(t, err)
+	squat := &plazaRegistration{operator: b.key.Public(), id: 9, name: "Plaza B9", key: a.plazas[1].key.Public()}
+	body, err := squat.body()
+	check(t, err)
+	squat.sig, err = signRecord(b.key, contextPlaza, body)
+	check(t, err)
+	check(t, c.Apply(ctx, squat.bytes()))
+	for i, rec := range a.records {
+		if err := c.Apply(ctx, rec); err != nil {
+			t.Errorf("C refuses A's record %d after B's registration of the same key: %v", i, err)
+		}
+	}
+	// Within one operator a key still names one plaza.
+	if _, err := a.op.RegisterPlaza(ctx, 9, "Plaza A9", a.plazas[1].key.Public()); err == nil {
+		t.Error("A registered one key for two of its plazas")
+	}
+}
