@@ -1,7 +1,9 @@
 package trs
 
 import (
+	"crypto/sha512"
 	"fmt"
+	"sync"
 
 	"github.com/ringtrace/ringtrace/internal/keyring"
 )
@@ -23,6 +25,9 @@ const MaxRingSize = 4096
 // safe for concurrent use.
 type Ring struct {
 	keys []*PublicKey
+
+	digestOnce sync.Once
+	digest     [sha512.Size]byte // SHA-512 of Bytes(), the key of the Verifier's cache
 }
 
 // NewRing returns the canonical ring of keys: it sorts a copy of keys by
@@ -74,4 +79,12 @@ func (r *Ring) IndexOf(k *PublicKey) (int, bool) {
 		return -1, false
 	}
 	return keyring.Search(r.keys, &k.enc, (*PublicKey).encoding)
+}
+
+// encodingDigest returns SHA-512 of the canonical encoding of r, computed
+// on first use: equal rings have equal digests whatever Ring value holds
+// them.
+func (r *Ring) encodingDigest() *[sha512.Size]byte {
+	r.digestOnce.Do(func() { r.digest = sha512.Sum512(r.Bytes()) })
+	return &r.digest
 }

@@ -1,0 +1,106 @@
+package ristretto
+
+// Pippenger's bucket method for large variable-time multi-scalar
+// multiplications (N. Pippenger, "On the evaluation of powers and
+// monomials", SIAM J. Comput. 9(2), 1980; in the form of D. J. Bernstein,
+// J. Doumen, T. Lange and J.-J. Oosterwijk, "Faster batch forgery
+// identification", INDOCRYPT 2012, §4). Scalars are recoded into signed
+// digits of w bits, so each window needs 2^(w−1) buckets; points are
+// normalised to affine-Niels form once, so every bucket addition is a
+// mixed addition.
+
+// Costs of the cost model, in field multiplications: a mixed addition into
+// a bucket with its conversion back to extended coordinates (3M + 4M), and
+// the two additions per bucket of the running-sum reduction (2 × 9M).
+const (
+	pippengerBucketAddCost = 7
+	pippengerBucketSumCost = 18
+)
+
+// pippengerWindow returns the window width that minimises the cost model
+// for n terms: digitCount(w) windows, each adding every term to a bucket
+// and summing 2^(w−1) buckets.
+func pippengerWindow(n int) int {
+	best, bestCost := minWindow, -1
+	for w := minWindow; w <= maxWindow; w++ {
+		cost := digitCount(w) * (n*pippengerBucketAddCost + (1<<(w-1))*pippengerBucketSumCost)
+		if bestCost < 0 || cost < bestCost {
+			best, bestCost = w, cost
+		}
+	}
+	return best
+}
+
+// varTimePippenger sets v = Σ scalars[i]·elements[i] with window width w
+// (minWindow to maxWindow), and returns v. The slices must have equal
+// lengths.
+//
+// Execution time depends on the inputs.
+func (v *Element) varTimePippenger(scalars []*Scalar, elements []*Element, w int) *Element {
+	n := len(scalars)
+	windows := digitCount(w)
+	half := 1 << (w - 1)
+
+	points := make([]affineNiels, n)
+	{
+		ext := make([]extendedPoint, n)
+		for i, e := range elements {
+			ext[i].fromElement(e)
+		}
+		toAffineNiels(points, ext)
+	}
+	// digits[win·n + i] is digit win of scalar i, so that one window reads
+	// its digits in order.
+	digits := make([]int16, windows*n)
+	var one [maxDigits]int16
+	for i, s := range scalars {
+		for win, d := range signedDigits(one[:], s, w) {
+			digits[win*n+i] = d
+		}
+	}
+
+	buckets := make([]extendedPoint, half)
+	filled := make([]bool, half)
+	var acc, running, sum accumulator
+	var c completedPoint
+	for win := windows - 1; win >= 0; win-- {
+		acc.double(w)
+		clear(filled)
+		for i, d := range digits[win*n : (win+1)*n] {
+			if d == 0 {
+				continue
+			}
+			negate := d < 0
+			if negate {
+				d = -d
+			}
+			b := &buckets[d-1]
+			if !filled[d-1] {
+				filled[d-1] = true
+				b.fromAffineNiels(&points[i])
+				if negate {
+					b.X.Negate(&b.X)
+					b.T.Negate(&b.T)
+				}
+				continue
+			}
+			c.addAffine(b, &points[i], negate)
+			b.fromCompleted(&c)
+		}
+		// Σ_k k·bucket_k as a sum of running sums from the top bucket.
+		running.reset()
+		sum.reset()
+		for k := half - 1; k >= 0; k-- {
+			if filled[k] {
+				running.addExtended(&buckets[k])
+			}
+			if running.state != accEmpty {
+				sum.addExtended(running.extended())
+			}
+		}
+		if sum.state != accEmpty {
+			acc.addExtended(sum.extended())
+		}
+	}
+	return acc.extended().toElement(v)
+}
