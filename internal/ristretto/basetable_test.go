@@ -251,7 +251,6 @@ func TestBaseTableAllocations(t *testing.T) {
 	}
 }
 
-
 func TestGeneratorTable(t *testing.T) {
 	rng := newTestRand(t)
 	g := GeneratorTable()
