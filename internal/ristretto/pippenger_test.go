@@ -169,3 +169,33 @@ func BenchmarkPippenger(b *testing.B) {
 		}
 	}
 }
+
+// TestVarTimeMultiScalarMultPrepared checks the prepared entry point
+// against Straus' method on both sides of the threshold, with and without
+// extra terms, and that it leaves the prepared list intact.
+func TestVarTimeMultiScalarMultPrepared(t *testing.T) {
+	rng := newTestRand(t)
+	for _, c := range []struct{ prepared, extra int }{
+		{0, 0}, {1, 0}, {0, 3}, {5, 7}, {pippengerThreshold - 10, 9}, {pippengerThreshold, 0}, {300, 40},
+	} {
+		pScalars, pElements := msmInputs(rng, c.prepared)
+		eScalars, eElements := msmInputs(rng, c.extra)
+		prepared := NewPreparedElements(pElements)
+		want := new(Element).varTimeStraus(append(append([]*Scalar{}, pScalars...), eScalars...),
+			append(append([]*Element{}, pElements...), eElements...))
+		for round := range 2 { // the second round reuses the prepared list
+			got := new(Element).VarTimeMultiScalarMultPrepared(pScalars, prepared, eScalars, eElements)
+			if got.Equal(want) != 1 {
+				t.Fatalf("%d prepared + %d terms, round %d: got %x, want %x", c.prepared, c.extra, round, got.Bytes(), want.Bytes())
+			}
+		}
+	}
+	func() {
+		defer func() {
+			if recover() == nil {
+				t.Error("mismatched lengths did not panic")
+			}
+		}()
+		new(Element).VarTimeMultiScalarMultPrepared(nil, NewPreparedElements([]*Element{NewGeneratorElement()}), nil, nil)
+	}()
+}
