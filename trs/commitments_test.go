@@ -3,6 +3,7 @@ package trs
 import (
 	"fmt"
 	"math/rand"
+	"sync"
 	"testing"
 
 	"github.com/ringtrace/ringtrace/internal/ristretto"
@@ -124,5 +125,40 @@ func TestTagTableThreshold(t *testing.T) {
 		if string(after.Bytes()) != string(before.Bytes()) {
 			t.Fatalf("n=%d: the tag's table changed the signature", n)
 		}
+	}
+}
+
+// TestTagTableConcurrent has goroutines sign and verify under one fresh tag
+// at once, across the use that builds its table of h: every result stays
+// right, and exactly one table is kept. Run it with -race.
+func TestTagTableConcurrent(t *testing.T) {
+	rng := rand.New(rand.NewSource(33))
+	const n = 30 // the table is built on the tenth use
+	privs, ring := testRing(t, rng, n)
+	tag := NewTag([]byte("concurrent table"), ring)
+	msgs := make([][]byte, 8)
+	sigs := make([]*Signature, len(msgs))
+	for i := range msgs {
+		msgs[i] = []byte{byte(i)}
+		sigs[i] = testSign(t, rng, privs[i], NewTag([]byte("concurrent table"), ring), msgs[i])
+	}
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Go(func() {
+			for r := range 4 {
+				i := (g + r) % len(msgs)
+				if err := Verify(tag, msgs[i], sigs[i]); err != nil {
+					t.Error(err)
+				}
+				if _, err := Sign(privs[g], tag, msgs[i]); err != nil {
+					t.Error(err)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	first := tag.hBase.Load()
+	if first == nil || tag.hTable() != first {
+		t.Fatal("no table, or more than one")
 	}
 }
