@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"sync"
+	"sync/atomic"
 
 	"github.com/ringtrace/ringtrace/internal/keyring"
 	"github.com/ringtrace/ringtrace/internal/oneofmany"
@@ -25,9 +26,14 @@ const MaxRingSize = 1 << 14
 // Ring is a canonical ring of member keys: sorted by encoding
 // (bytes.Compare), without duplicates, at least one and at most
 // [MaxRingSize] keys. Positions are reported as 0-based slots of the
-// canonical order. A Ring is immutable and safe for concurrent use. Its
-// first verification keeps the keys in the normalised form verification
-// uses, 120 bytes per key, so that later ones skip that step.
+// canonical order. A Ring is immutable and safe for concurrent use.
+//
+// A Ring keeps what makes its verifications faster: its first verification
+// keeps the keys in the normalised form Pippenger's method uses (120 bytes
+// per key), and on its 32nd verification a ring of 512 keys or more also
+// keeps shifted copies of every key (480 bytes per key, about six
+// verifications' worth of work to build), which make every later
+// verification about 15% faster.
 type Ring struct {
 	keys   []*PublicKey
 	points []*ristretto.Element // &keys[k].e, for multi-scalar multiplications
@@ -37,6 +43,8 @@ type Ring struct {
 
 	prepareOnce sync.Once
 	prep        *ristretto.PreparedElements // points normalised for verification
+	uses        atomic.Int64                // verifications, until split is built
+	split       atomic.Pointer[ristretto.PreparedElements]
 }
 
 const ringDST = "ringtrace-v1-ARS-ring"
@@ -124,9 +132,28 @@ func (r *Ring) check() error {
 	return nil
 }
 
-// prepared returns the ring's points normalised for verification, made on
-// first use.
+// Preparation of the ring's points for verification: shifted copies pay
+// for themselves after 25 to 35 verifications at 1,000 to 4,000 keys, and
+// building them on the 32nd keeps the work of a ring verified only a few
+// times unchanged.
+const (
+	ringSplits     = 4
+	ringSplitAfter = 32
+	ringSplitMin   = 512
+)
+
+// prepared returns the ring's points prepared for verification: normalised
+// on first use, with shifted copies from the ringSplitAfter-th use on
+// (see [Ring]).
 func (r *Ring) prepared() *ristretto.PreparedElements {
-	r.prepareOnce.Do(func() { r.prep = ristretto.NewPreparedElements(r.points) })
+	if p := r.split.Load(); p != nil {
+		return p
+	}
+	if len(r.points) >= ringSplitMin && r.uses.Add(1) == ringSplitAfter {
+		p := ristretto.NewPreparedElements(r.points, ringSplits)
+		r.split.Store(p)
+		return p
+	}
+	r.prepareOnce.Do(func() { r.prep = ristretto.NewPreparedElements(r.points, 1) })
 	return r.prep
 }

@@ -59,19 +59,24 @@ func appendAffineNiels(dst []affineNiels, elements []*Element) []affineNiels {
 
 // varTimePippengerAffine is varTimePippenger on normalised points.
 func (v *Element) varTimePippengerAffine(scalars []*Scalar, points []affineNiels, w int) *Element {
-	n := len(scalars)
 	windows := digitCount(w)
-	half := 1 << (w - 1)
-	// digits[win·n + i] is digit win of scalar i, so that one window reads
-	// its digits in order.
-	digits := make([]int16, windows*n)
+	digits := make([]int16, windows*len(points))
 	var one [maxDigits]int16
 	for i, s := range scalars {
 		for win, d := range signedDigits(one[:], s, w) {
-			digits[win*n+i] = d
+			digits[win*len(points)+i] = d
 		}
 	}
+	return varTimeBuckets(points, digits, windows, w).toElement(v)
+}
 
+// varTimeBuckets returns Σ_i Σ_win digits[win·n + i]·2^(w·win)·points[i],
+// n = len(points), by the bucket method: for each window from the top,
+// double the sum w times, add every point to the bucket of its digit, and
+// add Σ_k k·bucket_k. Every digit must be within ±2^(w−1).
+func varTimeBuckets(points []affineNiels, digits []int16, windows, w int) *extendedPoint {
+	n := len(points)
+	half := 1 << (w - 1)
 	buckets := make([]extendedPoint, half)
 	filled := make([]bool, half)
 	var acc, running, sum accumulator
@@ -115,5 +120,5 @@ func (v *Element) varTimePippengerAffine(scalars []*Scalar, points []affineNiels
 			acc.addExtended(sum.extended())
 		}
 	}
-	return acc.extended().toElement(v)
+	return acc.extended()
 }

@@ -171,22 +171,25 @@ func BenchmarkPippenger(b *testing.B) {
 }
 
 // TestVarTimeMultiScalarMultPrepared checks the prepared entry point
-// against Straus' method on both sides of the threshold, with and without
-// extra terms, and that it leaves the prepared list intact.
+// against Straus' method on both sides of the threshold, with one split and
+// with several, with and without extra terms, and that it leaves the
+// prepared list intact.
 func TestVarTimeMultiScalarMultPrepared(t *testing.T) {
 	rng := newTestRand(t)
-	for _, c := range []struct{ prepared, extra int }{
-		{0, 0}, {1, 0}, {0, 3}, {5, 7}, {pippengerThreshold - 10, 9}, {pippengerThreshold, 0}, {300, 40},
+	for _, c := range []struct{ prepared, extra, splits int }{
+		{0, 0, 1}, {1, 0, 1}, {0, 3, 1}, {5, 7, 1}, {pippengerThreshold - 10, 9, 1}, {pippengerThreshold, 0, 1}, {300, 40, 1},
+		{0, 0, 4}, {1, 0, 4}, {0, 5, 4}, {7, 3, 2}, {100, 20, 4}, {300, 0, 3}, {400, 30, 4}, {50, 10, digitCount(maxWindow)},
 	} {
+		splits := c.splits
 		pScalars, pElements := msmInputs(rng, c.prepared)
 		eScalars, eElements := msmInputs(rng, c.extra)
-		prepared := NewPreparedElements(pElements)
+		prepared := NewPreparedElements(pElements, splits)
 		want := new(Element).varTimeStraus(append(append([]*Scalar{}, pScalars...), eScalars...),
 			append(append([]*Element{}, pElements...), eElements...))
 		for round := range 2 { // the second round reuses the prepared list
 			got := new(Element).VarTimeMultiScalarMultPrepared(pScalars, prepared, eScalars, eElements)
 			if got.Equal(want) != 1 {
-				t.Fatalf("%d prepared + %d terms, round %d: got %x, want %x", c.prepared, c.extra, round, got.Bytes(), want.Bytes())
+				t.Fatalf("%d prepared (%d splits) + %d terms, round %d: got %x, want %x", c.prepared, splits, c.extra, round, got.Bytes(), want.Bytes())
 			}
 		}
 	}
@@ -196,6 +199,6 @@ func TestVarTimeMultiScalarMultPrepared(t *testing.T) {
 				t.Error("mismatched lengths did not panic")
 			}
 		}()
-		new(Element).VarTimeMultiScalarMultPrepared(nil, NewPreparedElements([]*Element{NewGeneratorElement()}), nil, nil)
+		new(Element).VarTimeMultiScalarMultPrepared(nil, NewPreparedElements([]*Element{NewGeneratorElement()}, 1), nil, nil)
 	}()
 }
