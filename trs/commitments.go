@@ -35,8 +35,12 @@ func commitments(a, b []ristretto.Element, tag *Tag, keys *ringTables, s *Signat
 	bTables := []*ristretto.BaseTable{hTable, ristretto.NewBaseTable(a0, w, groups), ristretto.NewBaseTable(&s.a1, w, groups)}
 	var pos, jc ristretto.Scalar
 	bScalars := []*ristretto.Scalar{nil, nil, &jc}
+	// All a_j first, then all b_j, so that each loop keeps its own tables
+	// in the cache.
 	for j := range tag.ring.keys {
 		commitmentA(&a[j], keys, tag, s, j)
+	}
+	for j := range tag.ring.keys {
 		// (j+1)·c_j, fully reduced before recoding.
 		pos.SetUint64(uint64(j + 1))
 		jc.Multiply(&pos, &s.c[j])
