@@ -89,6 +89,14 @@ func edgeOrRandomScalar(rng *rand.Rand, j int) *ristretto.Scalar {
 	return s
 }
 
+// TestTagTableSize pins the size the documentation gives for a tag's
+// table of h.
+func TestTagTableSize(t *testing.T) {
+	if got := ristretto.BaseTableSize(tagTableWindow, 1); got != 165_120 {
+		t.Fatalf("a tag's table of h takes %d bytes, the documentation says 165,120", got)
+	}
+}
+
 // TestTagTableThreshold checks when a tag builds its table of h: on the
 // use that reaches tagTableMemberUses/n uses, not before, and that
 // signatures with the same randomness are the same bytes with and without

@@ -106,7 +106,7 @@
 // members, where tables do not pay, use Straus' method. The table of h is
 // built once per [Tag], on the use that reaches about 300 ring members'
 // worth of signatures and verifications (six uses at n = 50, the first from
-// n = 300 on), and then kept with the tag: 168,960 bytes. Signing costs
+// n = 300 on), and then kept with the tag: 165,120 bytes. Signing costs
 // what verification does plus four constant-time multiplications.
 //
 // A [Verifier] also keeps tables of the ring keys, which bring a_j to about
