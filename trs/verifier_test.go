@@ -150,7 +150,7 @@ func TestVerifierCacheBound(t *testing.T) {
 		signMany(t, rng, 3, verifierBuildAfter+1, "B"),
 		signMany(t, rng, 3, verifierBuildAfter+1, "C"),
 	}
-	v := NewVerifier(2*ringEntrySize(3) + countEntrySize)
+	v := NewVerifier(2*ringEntrySize(3) + 1)
 	for _, s := range rings {
 		for i, sig := range s.sigs {
 			if err := v.Verify(s.tag, s.msgs[i], sig); err != nil {
@@ -175,6 +175,31 @@ func TestVerifierCacheBound(t *testing.T) {
 	}
 }
 
+// TestVerifierCountsApart counts more rings than it keeps counts for,
+// none of them verified often enough for tables: the tables it has stay,
+// and the counts stay bounded.
+func TestVerifierCountsApart(t *testing.T) {
+	rng := rand.New(rand.NewSource(49))
+	s := signMany(t, rng, 2, verifierBuildAfter, "kept")
+	v := NewVerifier(ringEntrySize(2))
+	for i, sig := range s.sigs {
+		if err := v.Verify(s.tag, s.msgs[i], sig); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for range verifierMaxCounted + 10 {
+		_, ring := testRing(t, rng, 1)
+		v.verifiedWithout(ring)
+		if len(v.counts) > verifierMaxCounted {
+			t.Fatalf("%d rings counted", len(v.counts))
+		}
+	}
+	if !v.hasTables(s.tag.ring) {
+		t.Fatal("counting other rings evicted the tables")
+	}
+	checkAccounting(t, v)
+}
+
 // TestVerifierWithoutRoom never builds tables that would not fit, and
 // still verifies.
 func TestVerifierWithoutRoom(t *testing.T) {
@@ -187,8 +212,8 @@ func TestVerifierWithoutRoom(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		if v.hasTables(s.tag.ring) || v.used != 0 {
-			t.Fatalf("cache of %d bytes: tables built or rings counted (%d bytes)", size, v.used)
+		if v.hasTables(s.tag.ring) || v.used != 0 || len(v.counts) != 0 {
+			t.Fatalf("cache of %d bytes: tables built or rings counted (%d bytes, %d counts)", size, v.used, len(v.counts))
 		}
 	}
 }
@@ -250,7 +275,7 @@ func TestVerifierConcurrent(t *testing.T) {
 		}
 	}
 	var badSigs sync.Map
-	v := NewVerifier(ringEntrySize(4) + 3*countEntrySize)
+	v := NewVerifier(ringEntrySize(4) + 1)
 	var wg sync.WaitGroup
 	for g := range goroutines {
 		wg.Go(func() {
