@@ -91,12 +91,15 @@ func TestRingPreparationStages(t *testing.T) {
 		t.Fatal("no shifted copies after many verifications, or more than one set")
 	}
 	small := newFixture(t, ringSplitMin-1, 23)
+	if small.ring.prep != nil {
+		t.Fatal("a ring prepared before its first verification")
+	}
 	for range ringSplitAfter + 1 {
 		if err := Verify(small.ring, small.opener.Public(), small.msg, small.sig); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if small.ring.split.Load() != nil {
-		t.Fatal("a ring below ringSplitMin got shifted copies")
+	if small.ring.split.Load() != nil || small.ring.prep == nil {
+		t.Fatal("a ring below ringSplitMin got shifted copies, or was not normalised")
 	}
 }

@@ -134,6 +134,13 @@ func TestMemoryStoreFindsEveryCandidate(t *testing.T) {
 	if bits := s.(*memoryStore).shards[shardOf(&tags[0])].tags[tags[0]].idBits; total > 1<<16 && bits != 24 {
 		t.Fatalf("record numbers have %d bits after %d records", bits, total)
 	}
+	// The tables stay within the documented load.
+	for _, tag := range tags {
+		tt := s.(*memoryStore).shards[shardOf(&tag)].tags[tag]
+		if load := float64(tt.used) / float64(len(tt.slots)); load > tableMaxLoad || load < tableGrownLoad-0.05 {
+			t.Fatalf("fingerprint table %.0f%% full", 100*load)
+		}
+	}
 }
 
 // TestMemoryStoreDecide checks the contract around decide: nothing is
