@@ -110,7 +110,7 @@
 // what verification does plus four constant-time multiplications.
 //
 // A [Verifier] also keeps tables of the ring keys, which bring a_j to about
-// a quarter of t2. They cost [RingTableSize] bytes per ring member (49,920
+// a third of t2. They cost [RingTableSize] bytes per ring member (49,920
 // bytes of entries and their bookkeeping) and about 4 t2 per member to
 // build, so a Verifier builds them for a ring on its fifth successful
 // verification there, in a cache bounded in bytes that evicts the least

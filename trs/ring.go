@@ -10,12 +10,13 @@ import (
 
 // MaxRingSize is the largest ring this package accepts.
 //
-// Signing and verification cost grows linearly with the ring (about 1.5
+// Signing and verification cost grows linearly with the ring (1.5 to 2
 // double-scalar multiplications per member, see the package documentation),
 // and a signature takes 64 bytes per member; 4096 members mean a 256 KiB
-// signature and about 0.2 s of verification on one core. The bound stops an attacker from making a
-// verifier parse or check arbitrarily large rings and signatures, and keeps
-// every count within the 4-byte field of the ring encoding.
+// signature and about 0.2 s of verification on one core. The bound stops an
+// attacker from making a verifier parse or check arbitrarily large rings and
+// signatures, and keeps every count within the 4-byte field of the ring
+// encoding.
 const MaxRingSize = 4096
 
 // Ring is a canonical ring of public keys: sorted by encoding
