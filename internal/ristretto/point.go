@@ -168,6 +168,8 @@ func (v *completedPoint) addProjective(p *extendedPoint, q *projectiveNiels, neg
 }
 
 // addAffine sets v = p + q, or p − q if negate, in 3M ("madd-2008-hwcd-3").
+// It is addProjective with Z2 = 1, written out rather than shared because
+// it is the inner loop of the bucket method.
 func (v *completedPoint) addAffine(p *extendedPoint, q *affineNiels, negate bool) *completedPoint {
 	qPlus, qMinus := &q.YplusX, &q.YminusX
 	if negate {
