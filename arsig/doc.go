@@ -38,7 +38,11 @@
 // multiplication with fresh random weights, about one term per ring member
 // plus a few dozen. [VerifyBatch] merges many signatures into one such
 // multiplication, with one term per key of each distinct ring, and bisects
-// to name the invalid ones if the merged check fails.
+// to name the invalid ones if the merged check fails. From 128 terms on the
+// multiplication uses Pippenger's bucket method (internal/ristretto), which
+// costs about 0.55 of Straus' method at 1,024 terms and keeps scaling where
+// Straus' tables fall out of the cache; a [Ring] keeps its keys normalised
+// for it after its first verification (120 bytes per key).
 //
 // # Cost of verification
 //

@@ -58,3 +58,48 @@ func TestConcurrentUse(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// TestRingPreparationStages verifies valid and tampered signatures from
+// several goroutines on a ring large enough to get shifted copies, across
+// the verification that builds them: every result stays right, and the
+// ring ends up with one set of copies. A small ring never gets them. Run
+// it with -race.
+func TestRingPreparationStages(t *testing.T) {
+	f := newFixture(t, ringSplitMin, 22)
+	bad := f.sig.Bytes()
+	bad[len(bad)-1] ^= 1 // the last scalar, still canonical
+	tampered, err := ParseSignature(bad)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Go(func() {
+			for range ringSplitAfter / 2 {
+				if err := Verify(f.ring, f.opener.Public(), f.msg, f.sig); err != nil {
+					t.Error(err)
+				}
+				if err := Verify(f.ring, f.opener.Public(), f.msg, tampered); err == nil {
+					t.Error("tampered signature verified")
+				}
+			}
+		})
+	}
+	wg.Wait()
+	split := f.ring.split.Load()
+	if split == nil || f.ring.prepared() != split {
+		t.Fatal("no shifted copies after many verifications, or more than one set")
+	}
+	small := newFixture(t, ringSplitMin-1, 23)
+	if small.ring.prep != nil {
+		t.Fatal("a ring prepared before its first verification")
+	}
+	for range ringSplitAfter + 1 {
+		if err := Verify(small.ring, small.opener.Public(), small.msg, small.sig); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if small.ring.split.Load() != nil || small.ring.prep == nil {
+		t.Fatal("a ring below ringSplitMin got shifted copies, or was not normalised")
+	}
+}

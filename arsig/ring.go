@@ -5,6 +5,8 @@ import (
 	"encoding/binary"
 	"fmt"
 	"slices"
+	"sync"
+	"sync/atomic"
 
 	"github.com/ringtrace/ringtrace/internal/keyring"
 	"github.com/ringtrace/ringtrace/internal/oneofmany"
@@ -14,9 +16,9 @@ import (
 // MaxRingSize is the largest ring this package accepts.
 //
 // Verification costs one variable-time multi-scalar multiplication with a
-// term per member (9 ms at 1,024 members, 0.35 s at 2^14 on a 2020s server
-// core), signing one constant-time multiplication over the ring per digit
-// (60 ms at 1,024, about 2 s at 2^14). The bound stops an attacker from
+// term per member (about 5 ms at 1,024 members and 60 ms at 2^14 on a 2020s
+// server core), signing one constant-time multiplication over the ring per
+// digit (60 ms at 1,024, about 2 s at 2^14). The bound stops an attacker from
 // making a verifier parse or check arbitrarily large rings, and keeps the
 // padded list n^m small.
 const MaxRingSize = 1 << 14
@@ -25,12 +27,24 @@ const MaxRingSize = 1 << 14
 // (bytes.Compare), without duplicates, at least one and at most
 // [MaxRingSize] keys. Positions are reported as 0-based slots of the
 // canonical order. A Ring is immutable and safe for concurrent use.
+//
+// A Ring keeps what makes its verifications faster: its first verification
+// keeps the keys in the normalised form Pippenger's method uses (120 bytes
+// per key), and on its 32nd verification a ring of 512 keys or more also
+// keeps shifted copies of every key (480 bytes per key, about six
+// verifications' worth of work to build), which make every later
+// verification about 15% faster.
 type Ring struct {
 	keys   []*PublicKey
 	points []*ristretto.Element // &keys[k].e, for multi-scalar multiplications
 	enc    []byte               // u32be(N') || enc(vk_1) || … || enc(vk_N')
 	digest [sha512.Size]byte    // SHA-512(lp(ringDST) || enc)
 	params oneofmany.Params     // the base and digit count signatures use
+
+	prepareOnce sync.Once
+	prep        *ristretto.PreparedElements // points normalised for verification
+	uses        atomic.Int64                // verifications, until split is built
+	split       atomic.Pointer[ristretto.PreparedElements]
 }
 
 const ringDST = "ringtrace-v1-ARS-ring"
@@ -116,4 +130,30 @@ func (r *Ring) check() error {
 		return fmt.Errorf("%w: ring is nil or was not built by NewRing or ParseRing", ErrInvalidInput)
 	}
 	return nil
+}
+
+// Preparation of the ring's points for verification: shifted copies pay
+// for themselves after 25 to 35 verifications at 1,000 to 4,000 keys, and
+// building them on the 32nd keeps the work of a ring verified only a few
+// times unchanged.
+const (
+	ringSplits     = 4
+	ringSplitAfter = 32
+	ringSplitMin   = 512
+)
+
+// prepared returns the ring's points prepared for verification: normalised
+// on first use, with shifted copies from the ringSplitAfter-th use on
+// (see [Ring]).
+func (r *Ring) prepared() *ristretto.PreparedElements {
+	if p := r.split.Load(); p != nil {
+		return p
+	}
+	if len(r.points) >= ringSplitMin && r.uses.Add(1) == ringSplitAfter {
+		p := ristretto.NewPreparedElements(r.points, ringSplits)
+		r.split.Store(p)
+		return p
+	}
+	r.prepareOnce.Do(func() { r.prep = ristretto.NewPreparedElements(r.points, 1) })
+	return r.prep
 }

@@ -19,7 +19,8 @@ var generator = ristretto.NewGeneratorElement()
 //
 // All the verification equations of spec/ARS.md §3 are checked at once, in
 // one variable-time multi-scalar multiplication with fresh random weights
-// from crypto/rand. Verification handles public data only.
+// from crypto/rand (Pippenger's method from 128 terms on, with the ring's
+// keys normalised once per [Ring]). Verification handles public data only.
 func Verify(ring *Ring, opener *OpenerPublicKey, msg []byte, sig *Signature) error {
 	return verifyWith(ring, opener, msg, sig, challenge)
 }
@@ -29,12 +30,15 @@ func verifyWith(ring *Ring, opener *OpenerPublicKey, msg []byte, sig *Signature,
 	if err != nil {
 		return err
 	}
-	ts := oneofmany.NewTerms(ring.Len() + pp.termCount())
+	ts := oneofmany.NewTerms(pp.termCount())
 	acc := make([]ristretto.Scalar, ring.Len())
 	w := newWeights()
 	pp.addTerms(ts, acc, w)
-	addRingTerms(ts, ring, acc)
-	if !ts.VarTimeIsIdentity() {
+	accs := make([]*ristretto.Scalar, len(acc))
+	for k := range acc {
+		accs[k] = &acc[k]
+	}
+	if !ts.VarTimeIsIdentityWith(accs, ring.prepared()) {
 		return ErrInvalidSignature
 	}
 	return nil

@@ -39,6 +39,8 @@ func TestReportFiles(t *testing.T) {
 		"## TRS",
 		"## ARS",
 		"## Design targets",
+		"verify, cached ring (× t2)",
+		"| TRS verify, ring tables cached, n = 50 |",
 		"(" + trsTimeSVG + ")",
 		"(" + sizesSVG + ")",
 	} {
@@ -53,6 +55,15 @@ func TestReportFiles(t *testing.T) {
 	}
 	if len(svgs) < 2 {
 		t.Fatalf("wrote %d SVG files, want at least 2", len(svgs))
+	}
+	trsChart, err := os.ReadFile(filepath.Join(dir, trsTimeSVG))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, curve := range []string{">Verify<", ">Verify, ring tables cached (trs.Verifier)<"} {
+		if !bytes.Contains(trsChart, []byte(curve)) {
+			t.Errorf("%s lacks the curve %s", trsTimeSVG, curve)
+		}
 	}
 	for _, name := range svgs {
 		checkSVG(t, name)

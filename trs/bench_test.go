@@ -46,23 +46,72 @@ func BenchmarkSign(b *testing.B) {
 	}
 }
 
-func BenchmarkVerify(b *testing.B) {
+// verifyFixture returns a tag over a ring of n fresh keys and a signature
+// on a message under it by the member in the middle.
+func verifyFixture(b *testing.B, rng *rand.Rand, n int) (*Tag, []byte, *Signature) {
+	privs, ring := testRing(b, rng, n)
+	tag := NewTag([]byte("bench"), ring)
+	msg := []byte("message")
+	return tag, msg, testSign(b, rng, privs[n/2], tag, msg)
+}
+
+// benchVerify times verify at every benchmark size; setup makes the
+// verification function for the fixture, untimed.
+func benchVerify(b *testing.B, setup func(b *testing.B, tag *Tag, msg []byte, sig *Signature) func() error) {
 	rng := rand.New(rand.NewSource(1))
 	for _, n := range benchSizes {
 		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
-			privs, ring := testRing(b, rng, n)
-			tag := NewTag([]byte("bench"), ring)
-			msg := []byte("message")
-			sig := testSign(b, rng, privs[n/2], tag, msg)
+			tag, msg, sig := verifyFixture(b, rng, n)
+			verify := setup(b, tag, msg, sig)
 			b.ReportAllocs()
 			b.ReportMetric(float64(SignatureSize(n)), "B/sig")
 			for b.Loop() {
-				if err := Verify(tag, msg, sig); err != nil {
+				if err := verify(); err != nil {
 					b.Fatal(err)
 				}
 			}
 		})
 	}
+}
+
+// BenchmarkVerify verifies under a tag that has been used before, as a
+// plaza's tags are: it has its table of h.
+func BenchmarkVerify(b *testing.B) {
+	benchVerify(b, func(_ *testing.B, tag *Tag, msg []byte, sig *Signature) func() error {
+		return func() error { return Verify(tag, msg, sig) }
+	})
+}
+
+// BenchmarkVerifyCachedRing is BenchmarkVerify through a Verifier that
+// already holds the ring's key tables, as at a plaza that checks many
+// tickets of one sale.
+func BenchmarkVerifyCachedRing(b *testing.B) {
+	benchVerify(b, func(b *testing.B, tag *Tag, msg []byte, sig *Signature) func() error {
+		v := NewVerifier(ringEntrySize(tag.ring.Len()))
+		for range verifierBuildAfter {
+			if err := v.Verify(tag, msg, sig); err != nil {
+				b.Fatal(err)
+			}
+		}
+		if v.lookup(tag.ring) == nil {
+			b.Fatal("ring tables not built")
+		}
+		return func() error { return v.Verify(tag, msg, sig) }
+	})
+}
+
+// BenchmarkVerifyNewTag is BenchmarkVerify on a tag that has not been
+// used before (it has no table of h yet), as for a verifier that checks one
+// signature per tag. NewTag is outside the timer.
+func BenchmarkVerifyNewTag(b *testing.B) {
+	benchVerify(b, func(b *testing.B, tag *Tag, msg []byte, sig *Signature) func() error {
+		return func() error {
+			b.StopTimer()
+			fresh := NewTag(tag.issue, tag.ring)
+			b.StartTimer()
+			return Verify(fresh, msg, sig)
+		}
+	})
 }
 
 func BenchmarkTrace(b *testing.B) {

@@ -27,10 +27,13 @@ func inputsOf(t *testing.T, f *fixture) *challengeInputs {
 		t.Fatal(err)
 	}
 	in := &challengeInputs{tag: f.tag, msg: f.msg, a0: &v.a0, a1: &f.sig.a1, sum: new(ristretto.Scalar)}
+	// The plain formulas of spec §5.3, without the tables of commitments.
+	sigma := make([]ristretto.Element, len(f.sig.c))
+	sigmaChain(sigma, &v.a0, &f.sig.a1)
 	for j := range f.sig.c {
 		a := new(ristretto.Element).VarTimeDoubleScalarBaseMult(&f.sig.c[j], &f.ring.keys[j].e, &f.sig.z[j])
 		b := new(ristretto.Element).VarTimeMultiScalarMult(
-			[]*ristretto.Scalar{&f.sig.z[j], &f.sig.c[j]}, []*ristretto.Element{&f.tag.h, &v.sigma[j]})
+			[]*ristretto.Scalar{&f.sig.z[j], &f.sig.c[j]}, []*ristretto.Element{&f.tag.h, &sigma[j]})
 		in.a, in.b = append(in.a, a), append(in.b, b)
 		in.sum.Add(in.sum, &f.sig.c[j])
 	}

@@ -36,20 +36,6 @@ func sigmaChain(sigma []ristretto.Element, a0, a1 *ristretto.Element) {
 	}
 }
 
-// commitments sets a[j] = z_j·g + c_j·Y_j and b[j] = z_j·h + c_j·σ_j for
-// every slot j of the tag's ring, from the c and z of s. It runs in
-// variable time: Verify gives it public values, Sign random ones
-// independent of the key and the position.
-func commitments(a, b []ristretto.Element, tag *Tag, s *Signature, sigma []ristretto.Element) {
-	scalars := make([]*ristretto.Scalar, 2)
-	bases := []*ristretto.Element{&tag.h, nil}
-	for j, k := range tag.ring.keys {
-		a[j].VarTimeDoubleScalarBaseMult(&s.c[j], &k.e, &s.z[j])
-		scalars[0], scalars[1], bases[1] = &s.z[j], &s.c[j], &sigma[j]
-		b[j].VarTimeMultiScalarMult(scalars, bases)
-	}
-}
-
 // elementPointers returns pointers to the elements of v, as the
 // multi-element APIs of package ristretto take them.
 func elementPointers(v []ristretto.Element) []*ristretto.Element {

@@ -12,7 +12,8 @@
 // toll ticket or a ballot usable once.
 //
 // Most users need [GenerateKey], [NewRing], [NewTag], [Sign], [Verify] and,
-// to refuse second uses, an [Index].
+// to refuse second uses, an [Index]. A verifier that checks many signatures
+// under few rings (a toll plaza) should verify through a [Verifier].
 //
 // # Guarantees
 //
@@ -58,31 +59,64 @@
 // position by comparing x·g with every ring key (crypto/subtle, no early
 // exit), keeps a 0/1 mask per slot and accumulates the position as a scalar
 // with constant-time selects; i⁻¹ uses a constant-time inversion and
-// σ_i = x·h, A1, w·g, w·h constant-time scalar multiplications. Every slot,
-// the signer's included, gets simulated commitments from random (c_j, z_j)
-// computed by the same variable-time code; its inputs are public points and
-// random scalars independent of the secrets. The real commitments are then
-// placed at the signer's slot, and c_i and z_i written back, by selects over
-// all slots. The only secret-dependent early exit is an error for a key
-// that is not in the ring, which the caller knows anyway.
+// σ_i = x·h, A1, w·g, w·h the constant-time scalar multiplications of
+// filippo.io/edwards25519. Every slot, the signer's included, gets
+// simulated commitments from random (c_j, z_j) computed by the same
+// variable-time code as verification (fixed-base tables, see Speed and
+// memory); its inputs are public points (h, A0, A1 once computed and
+// published, the ring keys) and random scalars independent of the secrets.
+// The real commitments are then placed at the signer's slot, and c_i and
+// z_i written back, by selects over all slots. The only secret-dependent
+// early exit is an error for a key that is not in the ring, which the
+// caller knows anyway.
 //
 // This is checked with valgrind memcheck (ct_valgrind_test.go): the private
 // key and the public key it derives (hence the position) are marked as
 // undefined memory and memcheck reports any branch or memory index that
-// depends on them. From the repository root:
+// depends on them. The check signs at every slot of rings that take each
+// path of the commitments (Straus' method, tables of h, A0 and A1, and a
+// tag's own table of h). From the repository root:
 //
 //	GODEBUG=asyncpreemptoff=1 go test -tags valgrind -ldflags='-s=false -w=false -compressdwarf=false' -exec 'valgrind -q --error-exitcode=1 --suppressions=testdata/valgrind.supp' -run TestValgrind ./trs/
 //
 // The suppressions (testdata/valgrind.supp) cover two branches in
 // filippo.io/edwards25519 whose outcome is the same for every valid secret.
+// TestValgrindControl (TRS_VALGRIND_CONTROL=1) leaks the key through a
+// variable-time multiplication, through a fixed-base table and through an
+// early-exit search, and must fail.
 //
 // Nonces are hedged (spec §4): w and every simulated (c_j, z_j) come from
 // one stream seeded with the key, 32 bytes from crypto/rand, the tag digest
 // and the message, so a failing random source still gives different nonces
 // for different statements.
 //
-// [Verify], [Trace], [VerifyBatch] and the [Index] handle only public data
-// and run in variable time.
+// [Verify], [Trace], [VerifyBatch], the [Verifier] and the [Index] handle
+// only public data and run in variable time.
+//
+// # Speed and memory
+//
+// With t2 the cost of one variable-time double-scalar multiplication
+// (filippo.io/edwards25519's VarTimeDoubleScalarBaseMult), verification
+// costs per ring member about 1 t2 for a_j = z_j·g + c_j·Y_j and well under
+// 1 t2 for b_j = z_j·h + c_j·A0 + ((j+1)·c_j)·A1: b_j has three bases fixed
+// for the whole signature, so it comes from fixed-base tables instead of
+// doublings. The tables of A0 and A1 are built for each signature, with a
+// shape chosen by the ring size (a few kilobytes for small rings, up to
+// 245 KB each at n = 1000, freed afterwards); rings of fewer than about ten
+// members, where tables do not pay, use Straus' method. The table of h is
+// built once per [Tag], on the use that reaches about 300 ring members'
+// worth of signatures and verifications (six uses at n = 50, the first from
+// n = 300 on), and then kept with the tag: 165,120 bytes. Signing costs
+// what verification does plus four constant-time multiplications.
+//
+// A [Verifier] also keeps tables of the ring keys, which bring a_j to about
+// a third of t2. They cost [RingTableSize] bytes per ring member (49,920
+// bytes of entries and their bookkeeping) and about 4 t2 per member to
+// build, so a Verifier builds them for a ring on its fifth successful
+// verification there, in a cache bounded in bytes that evicts the least
+// recently used ring. [VerifyBatch] builds them for every ring shared by 8
+// or more of its items, up to 64 MiB per call, and drops them when it
+// returns.
 //
 // # Cost of verification
 //
@@ -174,8 +208,9 @@
 //
 // The record layout and the fingerprint formula are a persisted contract,
 // versioned as [StoreFormat]. [NewMemoryStore] keeps 64 bytes per record plus
-// one Go map entry (fingerprint → record number) per position: about 1.5 KiB
-// per stored signature at n = 50, as BenchmarkIndex measures (B/sig). A tag
-// of n members holds at most n stored signatures, since any n+1 valid ones
-// include two by one member.
+// one 8-byte slot per position in a per-tag open-addressing table filled to
+// 65–80%: about 660 bytes per stored signature at n = 50, as BenchmarkIndex
+// measures (B/sig), with lookups as fast at a million stored signatures as
+// at a thousand. A tag of n members holds at most n stored signatures,
+// since any n+1 valid ones include two by one member.
 package trs

@@ -24,11 +24,18 @@ type Accepted struct {
 // returns the verified signature for [Index.CheckAndAddAccepted]. It costs a
 // verification plus about 25 field multiplications per ring member.
 func Accept(tag *Tag, msg []byte, sig *Signature) (*Accepted, error) {
-	v, err := verify(tag, msg, sig)
+	return accept(tag, msg, sig, nil)
+}
+
+// accept is Accept with the ring's key tables, as for verifyWith.
+func accept(tag *Tag, msg []byte, sig *Signature, keys *ringTables) (*Accepted, error) {
+	v, err := verifyWith(tag, msg, sig, keys)
 	if err != nil {
 		return nil, err
 	}
-	a := &Accepted{tag: tag, sigma: v.sigma, fps: fingerprints(v.sigma)}
+	sigma := make([]ristretto.Element, len(sig.c))
+	sigmaChain(sigma, &v.a0, &sig.a1)
+	a := &Accepted{tag: tag, sigma: sigma, fps: fingerprints(sigma)}
 	a.record.Tag = tag.digest
 	copy(a.record.A0[:], v.a0.Bytes())
 	a.record.A1 = sig.a1enc

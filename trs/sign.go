@@ -87,10 +87,9 @@ func sign(priv *PrivateKey, tag *Tag, msg []byte, rnd *[transcript.RandomSize]by
 	// a_j = z_j·g + c_j·Y_j and b_j = z_j·h + c_j·σ_j from random c_j, z_j.
 	// The variable-time code sees only public points and random scalars that
 	// are independent of the key and the position, so its timing is too.
-	elems := make([]ristretto.Element, 3*n)
-	sigma, a, b := elems[:n:n], elems[n:2*n:2*n], elems[2*n:]
-	sigmaChain(sigma, a0, &s.a1)
-	commitments(a, b, tag, s, sigma)
+	elems := make([]ristretto.Element, 2*n)
+	a, b := elems[:n:n], elems[n:]
+	commitments(a, b, tag, nil, s, a0)
 
 	// The real commitments (w·g, w·h), computed in constant time and placed
 	// at the signer's slot by selecting over every slot.

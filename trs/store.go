@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/binary"
 	"fmt"
-	"sync"
 
 	"github.com/ringtrace/ringtrace/internal/ristretto"
 )
@@ -130,109 +129,4 @@ type Store interface {
 	// the last call counts. When CheckAndAdd returns nil after decide
 	// returned true, r is durable.
 	CheckAndAdd(ctx context.Context, r Record, fps []uint64, decide func([]Match) (bool, error)) error
-}
-
-// NewMemoryStore returns an in-memory [Store], safe for concurrent use.
-//
-// It keeps 64 bytes (A0 and A1) per record in a per-tag table, and one
-// hash-map entry (a fingerprint and a 32-bit record number) per position.
-// With Go's maps that is about 30 bytes per position, so roughly 1.5 KiB
-// per stored signature at n = 50; BenchmarkIndex reports the measured value
-// as B/sig.
-func NewMemoryStore() Store {
-	return new(memoryStore)
-}
-
-const storeShards = 64
-
-type memoryStore struct {
-	shards [storeShards]struct {
-		mu   sync.Mutex
-		tags map[[DigestSize]byte]*tagTable
-	}
-}
-
-// tagTable holds the records of one tag. A tag with n members holds at
-// most n records once every stored signature has been verified, since
-// n+1 signatures under one tag always include two by one member.
-type tagTable struct {
-	points [][2 * ristretto.ElementSize]byte // A0 || A1
-	// first maps a fingerprint to the first record having it; the rare
-	// further records with the same fingerprint are in more.
-	first map[uint64]uint32
-	more  map[uint64][]uint32
-}
-
-func shardOf(tag *[DigestSize]byte) int {
-	// The digest is uniform; its first byte is as good as any hash.
-	return int(tag[0]) % storeShards
-}
-
-func (s *memoryStore) CheckAndAdd(ctx context.Context, r Record, fps []uint64, decide func([]Match) (bool, error)) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	sh := &s.shards[shardOf(&r.Tag)]
-	sh.mu.Lock()
-	defer sh.mu.Unlock()
-	t := sh.tags[r.Tag]
-	var matches []Match
-	if t != nil {
-		for j, fp := range fps {
-			i, ok := t.first[fp]
-			if !ok {
-				continue
-			}
-			matches = append(matches, Match{Record: t.record(&r.Tag, i), Slot: j})
-			for _, i := range t.more[fp] {
-				matches = append(matches, Match{Record: t.record(&r.Tag, i), Slot: j})
-			}
-		}
-	}
-	add, err := decide(matches)
-	if err != nil || !add {
-		return err
-	}
-	if sh.tags == nil {
-		sh.tags = make(map[[DigestSize]byte]*tagTable)
-	}
-	if t == nil {
-		t = &tagTable{first: make(map[uint64]uint32, len(fps))}
-		sh.tags[r.Tag] = t
-	}
-	return t.add(&r, fps)
-}
-
-func (t *tagTable) record(tag *[DigestSize]byte, i uint32) Record {
-	r := Record{Tag: *tag}
-	copy(r.A0[:], t.points[i][:ristretto.ElementSize])
-	copy(r.A1[:], t.points[i][ristretto.ElementSize:])
-	return r
-}
-
-func (t *tagTable) add(r *Record, fps []uint64) error {
-	if len(t.points) >= 1<<32-1 {
-		return fmt.Errorf("trs: memory store: too many records under one tag")
-	}
-	i := uint32(len(t.points))
-	var p [2 * ristretto.ElementSize]byte
-	copy(p[:], r.A0[:])
-	copy(p[ristretto.ElementSize:], r.A1[:])
-	t.points = append(t.points, p)
-	for _, fp := range fps {
-		if _, dup := t.first[fp]; dup {
-			if t.first[fp] == i {
-				continue // a record lists a fingerprint once
-			}
-			if t.more == nil {
-				t.more = make(map[uint64][]uint32)
-			}
-			if l := t.more[fp]; len(l) == 0 || l[len(l)-1] != i {
-				t.more[fp] = append(l, i)
-			}
-			continue
-		}
-		t.first[fp] = i
-	}
-	return nil
 }

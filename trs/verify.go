@@ -21,11 +21,16 @@ func Verify(tag *Tag, msg []byte, sig *Signature) error {
 // verified holds what a successful verification computed and the spent
 // index reuses.
 type verified struct {
-	a0    ristretto.Element
-	sigma []ristretto.Element // σ_1..σ_n, at slots 0..n-1
+	a0 ristretto.Element
 }
 
 func verify(tag *Tag, msg []byte, sig *Signature) (*verified, error) {
+	return verifyWith(tag, msg, sig, nil)
+}
+
+// verifyWith is verify with a_j from the ring's key tables, if keys is not
+// nil; they must be the tables of tag's ring.
+func verifyWith(tag *Tag, msg []byte, sig *Signature, keys *ringTables) (*verified, error) {
 	if err := checkShape(tag, sig); err != nil {
 		return nil, err
 	}
@@ -34,11 +39,9 @@ func verify(tag *Tag, msg []byte, sig *Signature) (*verified, error) {
 	v := &verified{}
 	v.a0.Set(tag.a0(msg))
 
-	elems := make([]ristretto.Element, 3*n)
-	v.sigma = elems[:n:n]
-	a, b := elems[n:2*n:2*n], elems[2*n:]
-	sigmaChain(v.sigma, &v.a0, &sig.a1)
-	commitments(a, b, tag, sig, v.sigma)
+	elems := make([]ristretto.Element, 2*n)
+	a, b := elems[:n:n], elems[n:]
+	commitments(a, b, tag, keys, sig, &v.a0)
 	var sum ristretto.Scalar
 	for j := range n {
 		sum.Add(&sum, &sig.c[j])

@@ -50,6 +50,18 @@ func (ts *Terms) VarTimeIsIdentity() bool {
 	return sum.IsIdentity() == 1
 }
 
+// VarTimeIsIdentityWith reports whether the sum of the terms plus
+// Σ scalars[i]·P_i, where P_i are the prepared elements, is the identity.
+// The prepared terms are not merged with the collected ones, which is
+// harmless if some points are in both.
+//
+// Execution time depends on the inputs.
+func (ts *Terms) VarTimeIsIdentityWith(scalars []*ristretto.Scalar, prepared *ristretto.PreparedElements) bool {
+	var sum ristretto.Element
+	sum.VarTimeMultiScalarMultPrepared(scalars, prepared, ts.scalars, ts.points)
+	return sum.IsIdentity() == 1
+}
+
 // VarTimeIsIdentityParallel is [Terms.VarTimeIsIdentity] with the
 // multi-scalar multiplication split into up to workers chunks computed
 // concurrently. Chunks of fewer than 256 terms are not worth a goroutine.

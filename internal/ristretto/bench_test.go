@@ -193,3 +193,37 @@ func BenchmarkEdwards25519VarTimeMultiScalarMult(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkBaseTable builds and uses the table shapes the module uses: the
+// numbers behind BaseTableShape's cost model and the build costs the trs
+// documentation quotes (a ring key's table is 5×2, a tag's 6×1).
+func BenchmarkBaseTable(b *testing.B) {
+	scalars, elements := benchInputs(b, 3)
+	for _, shape := range [][2]int{{5, 2}, {6, 1}, {8, 1}, {5, 4}, {8, 2}} {
+		name := fmt.Sprintf("w=%d,t=%d", shape[0], shape[1])
+		b.Run("New/"+name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				NewBaseTable(elements[0], shape[0], shape[1])
+			}
+			b.ReportMetric(float64(BaseTableSize(shape[0], shape[1])), "B/table")
+		})
+		tables := []*BaseTable{NewBaseTable(elements[0], shape[0], shape[1])}
+		b.Run("Mult/"+name, func(b *testing.B) {
+			var v Element
+			b.ReportAllocs()
+			for b.Loop() {
+				v.VarTimeMultiScalarMultTables(scalars[:1], tables)
+			}
+		})
+	}
+	// b_j of trs at n = 50: the tag's table of h and two 5×4 combs.
+	tables := []*BaseTable{NewBaseTable(elements[0], 6, 1), NewBaseTable(elements[1], 5, 4), NewBaseTable(elements[2], 5, 4)}
+	b.Run("Mult/h6x1+2x5x4", func(b *testing.B) {
+		var v Element
+		b.ReportAllocs()
+		for b.Loop() {
+			v.VarTimeMultiScalarMultTables(scalars, tables)
+		}
+	})
+}

@@ -31,10 +31,35 @@
 // encoding of P itself and is what the protocols hash when they absorb long
 // lists of elements.
 //
+// # Multiplications
+//
+// [Element.ScalarMult], [Element.ScalarBaseMult] and
+// [Element.MultiScalarMult] are filippo.io/edwards25519's constant-time
+// multiplications. The variable-time ones use the package's own point
+// arithmetic on filippo.io/edwards25519/field (extended coordinates,
+// affine- and projective-Niels addends, mixed additions, batch
+// normalisation with one field inversion), which filippo.io/edwards25519
+// does not export:
+//
+//   - [Element.VarTimeMultiScalarMult] uses Straus' method
+//     (filippo.io/edwards25519) below 128 terms and Pippenger's bucket
+//     method with signed digits from there on, with the window from a cost
+//     model (8 bits at 1,000 terms, 10 at 4,000, 13 at 64,000).
+//     [PreparedElements] keeps a list of elements normalised for it, for
+//     [Element.VarTimeMultiScalarMultPrepared].
+//   - A [BaseTable] holds multiples of one fixed element, for
+//     [Element.VarTimeMultiScalarMultTables]: one mixed addition per signed
+//     digit of the scalar and a few doublings shared by every table of the
+//     multiplication, instead of about 250 doublings. [BaseTableShape]
+//     picks the shape that pays for the number of uses, and
+//     [GeneratorTable] is the shared table of the generator.
+//
 // # Timing
 //
 // Every operation is constant time in its inputs unless its name starts with
 // VarTime, in which case its execution time depends on the inputs and it
-// must only be given public values. Decoding is constant time in the decoded
-// value but not in whether it is valid.
+// must only be given public values. Building a [BaseTable] or
+// [PreparedElements] is constant time in the elements; using them is not.
+// Decoding is constant time in the decoded value but not in whether it is
+// valid.
 package ristretto

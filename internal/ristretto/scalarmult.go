@@ -24,11 +24,29 @@ func (v *Element) MultiScalarMult(scalars []*Scalar, elements []*Element) *Eleme
 	return v
 }
 
+// pippengerThreshold is the number of terms from which
+// VarTimeMultiScalarMult uses Pippenger's method rather than Straus'.
+const pippengerThreshold = 128
+
 // VarTimeMultiScalarMult sets v = Σ scalars[i] · elements[i], and returns v.
-// The slices must have equal lengths.
+// The slices must have equal lengths. Below 128 terms it uses Straus'
+// method (filippo.io/edwards25519); from 128 on, Pippenger's bucket method
+// with signed digits and a window from a cost model (about 8 bits at 1,000
+// terms, 10 at 4,000), which is faster there.
 //
 // Execution time depends on the inputs.
 func (v *Element) VarTimeMultiScalarMult(scalars []*Scalar, elements []*Element) *Element {
+	if len(scalars) != len(elements) {
+		panic("ristretto: multi-scalar multiplication with different size inputs")
+	}
+	if len(scalars) >= pippengerThreshold {
+		return v.varTimePippenger(scalars, elements, pippengerWindow(len(scalars)))
+	}
+	return v.varTimeStraus(scalars, elements)
+}
+
+// varTimeStraus is VarTimeMultiScalarMult by Straus' method.
+func (v *Element) varTimeStraus(scalars []*Scalar, elements []*Element) *Element {
 	ss, ps := unwrap(scalars, elements)
 	v.p.VarTimeMultiScalarMult(ss, ps)
 	return v
