@@ -30,6 +30,7 @@ func TestSizeMismatchIsFree(t *testing.T) {
 	good := testSign(t, rng, privs[0], tag, msg)
 	idx := NewIndex(nil)
 	ctx := context.Background()
+	verifier := NewVerifier(1 << 20)
 
 	verifiers := map[string]func(sig *Signature) error{
 		"Verify": func(sig *Signature) error { return Verify(tag, msg, sig) },
@@ -43,6 +44,8 @@ func TestSizeMismatchIsFree(t *testing.T) {
 			return err
 		},
 		"VerifyBatch": func(sig *Signature) error { return VerifyBatch([]BatchItem{{tag, msg, sig}})[0] },
+		"Verifier.Verify": func(sig *Signature) error { return verifier.Verify(tag, msg, sig) },
+		"Verifier.Accept": func(sig *Signature) error { _, err := verifier.Accept(tag, msg, sig); return err },
 		"Index.CheckAndAdd": func(sig *Signature) error {
 			_, err := idx.CheckAndAdd(ctx, tag, msg, sig)
 			return err
