@@ -252,8 +252,8 @@ func (res *results) markdown() string {
 	p("the n−1 signatures the other members left under the tag, with a freshly filled in-memory ")
 	p("store for every check (filling it is not timed). Up to %d of the stored signatures are real; ",
 		res.Sweep.RealStored)
-	p("beyond that they are synthetic records with random fingerprints added through `Store.Add`: ")
-	p("a check costs n store lookups whatever the records hold, and signing hundreds of real ")
+	p("beyond that they are synthetic records with random fingerprints, stored through `Store.CheckAndAdd`: ")
+	p("a check costs one store call and n fingerprint probes whatever the records hold, and signing hundreds of real ")
 	p("tickets at n = 1000 would add minutes and change nothing that is timed.\n")
 	return b.String()
 }
