@@ -19,8 +19,8 @@
 //     anonymous usage that is billed later.
 //   - [github.com/ringtrace/ringtrace/ecdsa]: canonical, domain-separated
 //     ECDSA P-256 attestations (low-S, fixed 64-byte signatures) for the
-//     records that need an ordinary signature: entry proofs, sale records,
-//     receipts.
+//     records that need an ordinary signature: sales, entry proofs,
+//     statements, invoices, receipts.
 //   - [github.com/ringtrace/ringtrace/tickets]: the generic one-use
 //     anonymous ticket on trs: an issuer sells a class of tickets in rings
 //     of one-time keys (signed sales), a holder spends one anonymously
@@ -31,10 +31,30 @@
 //     several operators, plazas, vehicles, settlement), every role running
 //     apart and talking by records' bytes;
 //     [github.com/ringtrace/ringtrace/tickets/billing] is enforced bill
-//     collection; [github.com/ringtrace/ringtrace/tickets/ledger] is the
-//     append-only hash-chained ledger they run on, and
-//     [github.com/ringtrace/ringtrace/tickets/money] is money. Their record
-//     formats are specified in docs/spec/ in the repository.
+//     collection on arsig (collector, edges, users, invoices a user checks
+//     from public data, receipts, forfeitures).
+//   - The further systems on those two:
+//     [github.com/ringtrace/ringtrace/tickets/reviews] (verified anonymous
+//     product reviews with accountable moderation) and
+//     [github.com/ringtrace/ringtrace/tickets/payments] (private payments a
+//     processor can open in a dispute);
+//     [github.com/ringtrace/ringtrace/tickets/charging] (chargers that accept
+//     anonymous metered usage offline and deliver it later) and
+//     [github.com/ringtrace/ringtrace/tickets/credits] (prepaid device
+//     credits); [github.com/ringtrace/ringtrace/tickets/netting]
+//     (multilateral netting of what the systems' parties owe each other)
+//     and [github.com/ringtrace/ringtrace/tickets/loans] (a crowd-loan pool
+//     with accountable anonymous pledges).
+//   - Storage: [github.com/ringtrace/ringtrace/tickets/ledger] is the
+//     append-only hash-chained ledger every role keeps (memory, a
+//     crash-safe file, signed checkpoints);
+//     [github.com/ringtrace/ringtrace/tickets/postgres] keeps the spent
+//     store, the used identifiers and the ledgers in PostgreSQL for roles on
+//     many machines; [github.com/ringtrace/ringtrace/tickets/money] is
+//     money.
+//
+// Every wire format and hash layout is specified in docs/spec/ in the
+// repository.
 //
 // Most users want tickets/toll (for the toll system), tickets (to build
 // another one-use ticket) or trs (for the primitive).

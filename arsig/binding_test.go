@@ -10,7 +10,7 @@ import (
 	"github.com/ringtrace/ringtrace/internal/ristretto"
 )
 
-// Fiat–Shamir binding (spec/ARS.md §4): the challenge must depend on every
+// Fiat–Shamir binding (docs/spec/arsig.md §4): the challenge must depend on every
 // public input and every prover commitment. Each case below changes one of
 // them and checks that the challenge changes, and, where the change is to
 // something the verifier receives, that verification fails.
@@ -84,7 +84,7 @@ func TestChallengeBindsEveryInput(t *testing.T) {
 }
 
 // TestTranscriptLayout checks that the challenge transcript holds, in the
-// order of spec/ARS.md §4, the suite, g, the commitment-key digest, n, m,
+// order of docs/spec/arsig.md §4, the suite, g, the commitment-key digest, n, m,
 // pk_O, the whole ring, the message and every commitment.
 func TestTranscriptLayout(t *testing.T) {
 	f := newFixture(t, 5, 2)

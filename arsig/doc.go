@@ -1,7 +1,7 @@
 // Package arsig implements accountable ring signatures: the DDH-based
 // scheme of Bootle, Cerulli, Chaidos, Ghadafi, Groth and Petit, "Short
 // Accountable Ring Signatures Based on DDH" (ESORICS 2015, ePrint 2015/643),
-// over ristretto255, as specified in spec/ARS.md of this repository.
+// over ristretto255, as specified in docs/spec/arsig.md of this repository.
 //
 // A member of a [Ring] signs a message anonymously: a verifier learns that
 // some member signed, not which. Every signature carries the signer's key
@@ -106,7 +106,8 @@
 //
 // Keys are 32 bytes, rings u32be(N') followed by the keys in canonical
 // order, signatures a three-byte header (version, n, m) followed by points
-// and scalars in a fixed order ([Signature]), openings 96 bytes. Parsers
-// are strict: exact lengths, canonical points and scalars, no identity
-// points; they return errors wrapping [ErrMalformed].
+// and scalars in a fixed order, openings 96 bytes; docs/spec/arsig.md in
+// the repository gives every layout and hash. Parsers are strict: exact
+// lengths, canonical points and scalars, no identity points; they return
+// errors wrapping [ErrMalformed].
 package arsig

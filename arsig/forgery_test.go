@@ -9,7 +9,7 @@ import (
 	"github.com/ringtrace/ringtrace/internal/transcript"
 )
 
-// These tests show that the Fiat–Shamir binding of spec/ARS.md §4 is
+// These tests show that the Fiat–Shamir binding of docs/spec/arsig.md §4 is
 // needed, not merely tidy: with a challenge that leaves the G_t out, anyone
 // outside a ring forges a signature "by a member" that opens to nobody;
 // with a challenge that leaves the ciphertext out, anyone turns one valid

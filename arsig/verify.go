@@ -17,7 +17,7 @@ var generator = ristretto.NewGeneratorElement()
 // signature's n and m do not fit the ring, checked before any heavy work)
 // or [ErrInvalidSignature].
 //
-// All the verification equations of spec/ARS.md §3 are checked at once, in
+// All the verification equations of docs/spec/arsig.md §6 are checked at once, in
 // one variable-time multi-scalar multiplication with fresh random weights
 // from crypto/rand (Pippenger's method from 128 terms on, with the ring's
 // keys normalised once per [Ring]). Verification handles public data only.
@@ -94,7 +94,7 @@ func (pp *prepared) termCount() int {
 	return len(pp.f) + 1 + elementCount(pp.p.Digits) + 2
 }
 
-// addTerms adds to ts every check of spec/ARS.md §3 for the signature, each
+// addTerms adds to ts every check of docs/spec/arsig.md §6 for the signature, each
 // check weighted by a fresh weight from w, and adds the ring part of check
 // 3 to acc (one scalar per ring key) for the caller to merge:
 //

@@ -2,8 +2,10 @@
 // NIST P-256 with SHA-256 (FIPS 186-5), built on the standard library's
 // crypto/ecdsa.
 //
-// The toll system signs plaza entry proofs, sale records and receipts with
-// it, and the billing system signs receipts. Most users need only
+// The application packages sign every record that needs an ordinary
+// signature with it (sales, entry proofs, statements, invoices, receipts);
+// docs/spec/ecdsa.md in the repository specifies the digest and the
+// encodings. Most users need only
 // [GenerateKey], [Sign] and [Verify], and [PublicKey.Bytes] and
 // [ParsePublicKey] to publish keys.
 //

@@ -28,7 +28,7 @@ func challenge(tag *Tag, msg []byte, a0, a1 *ristretto.Element, a, b []*ristrett
 }
 
 // sigmaChain sets sigma[j] = σ_{j+1} = A0 + (j+1)·A1 for every slot j, by
-// one addition per slot (spec §4.3).
+// one addition per slot (spec §4 step 2).
 func sigmaChain(sigma []ristretto.Element, a0, a1 *ristretto.Element) {
 	sigma[0].Add(a0, a1)
 	for j := 1; j < len(sigma); j++ {

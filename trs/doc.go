@@ -1,5 +1,5 @@
 // Package trs implements Fujisaki–Suzuki traceable ring signatures over
-// ristretto255, as specified by spec/TRS.md of this repository (after
+// ristretto255, as specified by docs/spec/trs.md of this repository (after
 // E. Fujisaki and K. Suzuki, "Traceable Ring Signature", PKC 2007, ePrint
 // 2006/389), and a spent-signature index that checks a new signature
 // against every stored one in time independent of how many are stored.
@@ -139,44 +139,15 @@
 // multiplication per stored signature that shares a fingerprint (a tag
 // holds at most n).
 //
-// # Hashes and encodings
+// # Specification
 //
-// With lp(b) = u64be(len(b)) || b, enc the RFC 9496 encoding and encS the
-// 32-byte little-endian scalar, exactly as spec §2–§3:
-//
-//	tagDigest = SHA-512(lp("ringtrace-v1-TRS-tag") || lp(issue) || u32be(n) || enc(Y_1) || … || enc(Y_n))
-//	h         = HashToGroup("ringtrace-v1-TRS-H", tagDigest)
-//	A0        = HashToGroup("ringtrace-v1-TRS-A0", tagDigest || lp(m))
-//	σ_j       = A0 + j·A1,  A1 = i⁻¹·(x·h − A0)
-//
-// HashToGroup is RFC 9380 hash_to_ristretto255 with expand_message_xmd
-// (SHA-512). The challenge deviates from spec §3's unlabelled concatenation
-// on purpose: it is computed with the project's labelled transcript
-// (package internal/transcript), which hashes
-//
-//	c = HashToScalar("ringtrace-v1-TRS-challenge",
-//	      lp("tag") || lp(tagDigest) ||
-//	      lp("message") || lp(m) ||
-//	      lp("A0") || enc(A0) ||
-//	      lp("A1") || enc(A1) ||
-//	      lp("a") || u64be(n) || enc(2·a_1) || … || enc(2·a_n) ||
-//	      lp("b") || u64be(n) || enc(2·b_1) || … || enc(2·b_n))
-//
-// where a_j = z_j·g + c_j·Y_j and b_j = z_j·h + c_j·σ_j. The labels and
-// the doubled encodings (one field inversion for the whole list instead of
-// a square root per element) are the only differences: everything the spec
-// binds stays bound, and doubling is a bijection of the group. A signature
-// verifies iff c = Σ c_j.
-//
-// Nonces: transcript.NewNonces("ringtrace-v1-TRS-nonce", x, tagDigest || lp(m)),
-// that is, SHAKE256 of SHA-512(lp(dst) || encS(x) || 32 random bytes ||
-// tagDigest || lp(m)), 64 bytes per scalar, wide-reduced; drawn as w, then
-// c_1, z_1, …, c_n, z_n.
-//
-// A signature is enc(A1) || encS(c_1) || … || encS(c_n) || encS(z_1) || … ||
-// encS(z_n), [SignatureSize](n) = 32 + 64n bytes, with no header: the ring
-// size follows from the length and must match the tag's ring. Known-answer
-// vectors in testdata/ freeze all of the above.
+// docs/spec/trs.md in the repository gives every hash layout, the nonce
+// derivation, the signature and ring encodings and the spent-index record
+// and fingerprint format, and says where it departs from the paper (the
+// challenge is a labelled transcript of doubled encodings). A signature is
+// [SignatureSize](n) = 32 + 64n bytes with no header: the ring size follows
+// from the length and must match the tag's ring. Known-answer vectors in
+// testdata/ freeze all of it.
 //
 // # Spent index
 //
@@ -185,11 +156,7 @@
 // its own position is x·h, the same in all its signatures under the tag, so
 // a double signer's two signatures share σ_j at position j. The index keeps,
 // per stored signature, a [Record] (tag digest, A0, A1) and one 64-bit
-// fingerprint per position,
-//
-//	fp_j = LE64(enc(2·σ_j)[0:8]) XOR (j · 0x9e3779b97f4a7c15 mod 2^64)
-//
-// (j 1-based, enc(2·σ_j) from the same batch doubled encoding). A check hands
+// fingerprint of σ_j per position (spec §8.2). A check hands
 // the store the new signature's record and fingerprints in one
 // [Store.CheckAndAdd] call; the store returns the stored records that share
 // a fingerprint, the index confirms every candidate exactly by recomputing

@@ -74,7 +74,7 @@ func (s *Signature) Bytes() []byte {
 func (s *Signature) RingSize() int { return len(s.c) }
 
 // checkShape returns an error unless tag has a ring and sig is a parsed
-// signature for a ring of its size: spec §5.1, exactly n challenges and n
+// signature for a ring of its size: spec §5 step 1, exactly n challenges and n
 // responses. ParseSignature already guarantees len(c) == len(z), canonical
 // scalars and a canonical, non-identity A1. Every verifier calls it first:
 // it is constant time and touches no group element, so a signature for

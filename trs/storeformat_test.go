@@ -23,7 +23,7 @@ func (s *capturingStore) CheckAndAdd(ctx context.Context, r trs.Record, fps []ui
 }
 
 // TestStoreFormatFingerprints recomputes the fingerprints of StoreFormat 1
-// (docs/spec/trs-store.md §2) from a record's A0 and A1 with
+// (docs/spec/trs.md §8.2) from a record's A0 and A1 with
 // gtank/ristretto255, an implementation independent of this module's:
 //
 //	σ_j = A0 + j·A1,  fp_j = LE64(enc(2·σ_j)[0:8]) XOR (j · 0x9e3779b97f4a7c15 mod 2^64)
@@ -32,7 +32,7 @@ func (s *capturingStore) CheckAndAdd(ctx context.Context, r trs.Record, fps []ui
 // A change here is a new StoreFormat.
 func TestStoreFormatFingerprints(t *testing.T) {
 	if trs.StoreFormat != 1 {
-		t.Fatalf("StoreFormat %d: docs/spec/trs-store.md and this test describe 1", trs.StoreFormat)
+		t.Fatalf("StoreFormat %d: docs/spec/trs.md §8 and this test describe 1", trs.StoreFormat)
 	}
 	const n = 9
 	pubs := make([]*trs.PublicKey, n)

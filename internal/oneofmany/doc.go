@@ -2,7 +2,7 @@
 // Kohlweiss ("One-out-of-Many Proofs", EUROCRYPT 2015, ePrint 2014/764) in the
 // form Bootle et al. use for accountable ring signatures ("Short Accountable
 // Ring Signatures Based on DDH", ESORICS 2015, ePrint 2015/643), as specified
-// in spec/ARS.md §2 of this repository.
+// in docs/spec/arsig.md §3 and §6 of this repository.
 //
 // # Statement
 //

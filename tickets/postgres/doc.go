@@ -22,7 +22,7 @@
 // wherever it is shown. Each check-and-add locks the tag's row, reads the
 // tag's records in a later statement at READ COMMITTED, lets the index
 // decide, and inserts the record only if it is Fresh. docs/spec/postgres.md
-// specifies the tables and the transaction, docs/spec/trs-store.md the
+// specifies the tables and the transaction, docs/spec/trs.md §8 the
 // records and fingerprints ([trs.StoreFormat]).
 //
 // A stored signature of a ring of 50 takes about 530–560 bytes with its
