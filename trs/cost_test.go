@@ -43,7 +43,7 @@ func TestSizeMismatchIsFree(t *testing.T) {
 			_, err := Trace(tag, msg, good, msg, sig)
 			return err
 		},
-		"VerifyBatch": func(sig *Signature) error { return VerifyBatch([]BatchItem{{tag, msg, sig}})[0] },
+		"VerifyBatch":     func(sig *Signature) error { return VerifyBatch([]BatchItem{{tag, msg, sig}})[0] },
 		"Verifier.Verify": func(sig *Signature) error { return verifier.Verify(tag, msg, sig) },
 		"Verifier.Accept": func(sig *Signature) error { _, err := verifier.Accept(tag, msg, sig); return err },
 		"Index.CheckAndAdd": func(sig *Signature) error {
