@@ -19,11 +19,19 @@ import (
 //
 // A Book is safe for concurrent use. Appends are serialised, so two
 // conflicting records (two receipts for one invoice, a refund racing a
-// forfeiture) cannot both be accepted. Only its [Collector] appends.
+// forfeiture) cannot both be accepted. Only its [Collector] appends. An
+// append whose outcome the ledger could not report (an error from a
+// database ledger may come after the record was stored) leaves the book
+// refusing every later append until the collector is made again from the
+// ledger with [NewCollector], which replays whatever was stored.
 type Book struct {
 	mu sync.RWMutex
 	l  ledger.Ledger
 	st *state
+	// failed is set when an append's outcome is unknown: the ledger may
+	// hold the record that st lacks, so nothing more is appended until the
+	// book is opened again from the ledger.
+	failed error
 }
 
 // replayBatch is the most usage signatures Open verifies at once; it
@@ -123,7 +131,14 @@ func (b *Book) commit(ctx context.Context, k ledger.Kind, enc []byte, d [32]byte
 	if ctx == nil {
 		return malformed("append", "nil context")
 	}
+	if b.failed != nil {
+		return b.failed
+	}
 	if _, err := b.l.Append(ctx, k, enc); err != nil {
+		// A database ledger can store a record and still report an error
+		// (a lost connection): from here the state may lack a record the
+		// ledger holds, and appending on would build on a wrong state.
+		b.failed = fmt.Errorf("billing: an earlier append may or may not be recorded; open the book again: %w", err)
 		return fmt.Errorf("billing: appending to the ledger: %w", err)
 	}
 	apply()
