@@ -29,7 +29,9 @@ const MaxSkew = 5 * time.Minute
 // Everything a charger knows is on its ledger, which it alone writes; a
 // Charger is rebuilt from it by [OpenCharger], every descriptor and ring
 // signature verified again. It keeps in memory the ID of every session it
-// accepted (32 bytes each) and its queue. It is safe for concurrent use.
+// accepted (32 bytes each) and its queue. After a ledger append whose
+// outcome is unknown it refuses everything that appends until it is opened
+// again. It is safe for concurrent use.
 type Charger struct {
 	l         ledger.Ledger
 	id        string
@@ -40,6 +42,26 @@ type Charger struct {
 	periods []*period         // in the order the charger got them
 	seen    map[[32]byte]bool // every record it accepted
 	queue   []*Session        // accepted and not yet delivered, oldest first
+	// failed is set once an append's outcome is unknown: the ledger may
+	// hold an entry the charger's state lacks, so it appends nothing more
+	// until it is opened again from its ledger.
+	failed error
+}
+
+// record appends an entry to the charger's ledger; c.mu is held. A failed
+// append may still have stored the entry (a database ledger that lost its
+// connection), so after one the charger refuses every later append: a
+// retried session would otherwise go on the ledger twice, and the charger
+// could not be opened again.
+func (c *Charger) record(ctx context.Context, kind ledger.Kind, enc []byte) error {
+	if c.failed != nil {
+		return c.failed
+	}
+	if _, err := c.l.Append(ctx, kind, enc); err != nil {
+		c.failed = fmt.Errorf("%w: charger: an earlier ledger append may or may not be recorded; open the charger again: %w", ErrRefused, err)
+		return fmt.Errorf("charging: ledger: %w", err)
+	}
+	return nil
 }
 
 // period is a descriptor the charger holds and its edge.
@@ -129,8 +151,8 @@ func (c *Charger) AddPeriod(ctx context.Context, descriptor []byte) (*billing.Pe
 	if err != nil {
 		return nil, err
 	}
-	if _, err := c.l.Append(ctx, kindPeriod, enc); err != nil {
-		return nil, fmt.Errorf("charging: ledger: %w", err)
+	if err := c.record(ctx, kindPeriod, enc); err != nil {
+		return nil, err
 	}
 	c.periods = append(c.periods, p)
 	return p.desc, nil
@@ -318,8 +340,5 @@ func (c *Charger) appendAccepted(ctx context.Context, p *period, ss []*Session) 
 	if err != nil {
 		return err
 	}
-	if _, err := c.l.Append(ctx, kindAccepted, enc); err != nil {
-		return fmt.Errorf("charging: ledger: %w", err)
-	}
-	return nil
+	return c.record(ctx, kindAccepted, enc)
 }

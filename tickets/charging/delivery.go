@@ -130,8 +130,8 @@ func (c *Charger) delivered(ctx context.Context, e *deliveredEntry) (int, error)
 	if err != nil {
 		return 0, err
 	}
-	if _, err := c.l.Append(ctx, kindDelivered, enc); err != nil {
-		return 0, fmt.Errorf("charging: ledger: %w", err)
+	if err := c.record(ctx, kindDelivered, enc); err != nil {
+		return 0, err
 	}
 	left := c.queue[:0]
 	for _, s := range c.queue {
