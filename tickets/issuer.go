@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/ringtrace/ringtrace/ecdsa"
+	"github.com/ringtrace/ringtrace/tickets/internal/journal"
 	"github.com/ringtrace/ringtrace/tickets/internal/wire"
 	"github.com/ringtrace/ringtrace/tickets/ledger"
 	"github.com/ringtrace/ringtrace/trs"
@@ -51,7 +52,7 @@ type Issuer struct {
 	policy Policy
 
 	mu      sync.Mutex
-	failed  error // an append failed: what the ledger holds is unknown
+	journal *journal.Journal // refuses every append after one of unknown outcome
 	next    uint64
 	buyers  map[[trs.PublicKeySize]byte][]byte // private purchase records
 	waiting map[Class][]*trs.PublicKey         // purchase order
@@ -75,7 +76,7 @@ func OpenIssuer(ctx context.Context, key *ecdsa.PrivateKey, l ledger.Ledger, p P
 	if err := p.check(); err != nil {
 		return nil, err
 	}
-	is := &Issuer{key: key, l: l, policy: p, buyers: make(map[[trs.PublicKeySize]byte][]byte), waiting: make(map[Class][]*trs.PublicKey), sold: make(map[SaleID]bool)}
+	is := &Issuer{key: key, l: l, journal: journal.New(l, "tickets: issuer"), policy: p, buyers: make(map[[trs.PublicKeySize]byte][]byte), waiting: make(map[Class][]*trs.PublicKey), sold: make(map[SaleID]bool)}
 	err := l.Scan(ctx, 0, func(e ledger.Entry) error {
 		if err := is.replay(e); err != nil {
 			return fmt.Errorf("tickets: issuer: ledger entry %d: %w", e.Seq, err)
@@ -154,14 +155,11 @@ func (is *Issuer) Purchase(ctx context.Context, c Class, key *trs.PublicKey, buy
 	}
 	is.mu.Lock()
 	defer is.mu.Unlock()
-	if is.failed != nil {
-		return nil, is.failed
-	}
 	if _, dup := is.buyers[keyBytes(key)]; dup {
 		return nil, errors.New("tickets: ticket key already sold")
 	}
-	if _, err := is.l.Append(ctx, kindPurchase, rec); err != nil {
-		return nil, is.fail("purchase", err)
+	if err := is.journal.Append(ctx, kindPurchase, rec, nil); err != nil {
+		return nil, err
 	}
 	is.addPurchase(p)
 	if w := is.waiting[c]; len(w) >= is.policy.RingSize {
@@ -184,9 +182,6 @@ func (is *Issuer) Flush(ctx context.Context, c Class, now time.Time) (*Sale, err
 	}
 	is.mu.Lock()
 	defer is.mu.Unlock()
-	if is.failed != nil {
-		return nil, is.failed
-	}
 	w := is.waiting[c]
 	min := is.policy.MinRingSize
 	if min == 0 {
@@ -217,21 +212,11 @@ func (is *Issuer) sell(ctx context.Context, c Class, keys []*trs.PublicKey, at t
 		return nil, err
 	}
 	s.sig = signed[len(body):]
-	if _, err := is.l.Append(ctx, kindSale, signed); err != nil {
-		return nil, is.fail("sale", err)
+	if err := is.journal.Append(ctx, kindSale, signed, nil); err != nil {
+		return nil, err
 	}
 	is.addSale(s)
 	return s, nil
-}
-
-// fail records that appending a record failed. The ledger may hold it
-// anyway (a database connection lost after the insert): going on from
-// memory could sell the same keys in a second sale or record a purchase
-// twice, so the issuer refuses every later purchase and sale until it is
-// reopened from the ledger. The caller holds is.mu.
-func (is *Issuer) fail(what string, err error) error {
-	is.failed = fmt.Errorf("tickets: an earlier %s may or may not be recorded; reopen the issuer: %w", what, err)
-	return fmt.Errorf("tickets: recording %s: %w", what, err)
 }
 
 func (is *Issuer) addPurchase(p *purchase) {

@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/ringtrace/ringtrace/tickets/internal/journal"
 	"github.com/ringtrace/ringtrace/tickets/internal/wire"
 	"github.com/ringtrace/ringtrace/tickets/ledger"
 )
@@ -40,7 +41,7 @@ func OpenUsedSet(ctx context.Context, l ledger.Ledger) (UsedSet, error) {
 	if l == nil {
 		return nil, errors.New("tickets: used set needs a ledger")
 	}
-	s := &usedSet{l: l, ids: make(map[[32]byte]struct{})}
+	s := &usedSet{l: l, journal: journal.New(l, "tickets: used set"), ids: make(map[[32]byte]struct{})}
 	err := l.Scan(ctx, 0, func(e ledger.Entry) error {
 		if e.Kind != kindUsed {
 			return nil
@@ -59,10 +60,10 @@ func OpenUsedSet(ctx context.Context, l ledger.Ledger) (UsedSet, error) {
 }
 
 type usedSet struct {
-	l      ledger.Ledger // nil in memory
-	mu     sync.Mutex
-	failed error // an append failed: l may hold more than ids
-	ids    map[[32]byte]struct{}
+	l       ledger.Ledger // nil in memory
+	mu      sync.Mutex
+	journal *journal.Journal // nil in memory; refuses every append after one of unknown outcome
+	ids     map[[32]byte]struct{}
 }
 
 func (s *usedSet) Use(ctx context.Context, id [32]byte, until time.Time) (bool, error) {
@@ -74,9 +75,6 @@ func (s *usedSet) Use(ctx context.Context, id [32]byte, until time.Time) (bool, 
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.failed != nil {
-		return false, s.failed
-	}
 	if _, used := s.ids[id]; used {
 		return false, nil
 	}
@@ -85,9 +83,8 @@ func (s *usedSet) Use(ctx context.Context, id [32]byte, until time.Time) (bool, 
 		if err != nil {
 			return false, err
 		}
-		if _, err := s.l.Append(ctx, kindUsed, rec); err != nil {
-			s.failed = fmt.Errorf("tickets: used set: an earlier identifier may or may not be on the ledger; reopen the set: %w", err)
-			return false, fmt.Errorf("tickets: used set: %w", err)
+		if err := s.journal.Append(ctx, kindUsed, rec, nil); err != nil {
+			return false, err
 		}
 	}
 	s.ids[id] = struct{}{}

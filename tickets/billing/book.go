@@ -7,6 +7,7 @@ import (
 
 	"github.com/ringtrace/ringtrace/arsig"
 	"github.com/ringtrace/ringtrace/ecdsa"
+	"github.com/ringtrace/ringtrace/tickets/internal/journal"
 	"github.com/ringtrace/ringtrace/tickets/ledger"
 	"github.com/ringtrace/ringtrace/tickets/money"
 )
@@ -27,11 +28,8 @@ import (
 type Book struct {
 	mu sync.RWMutex
 	l  ledger.Ledger
+	j  *journal.Journal
 	st *state
-	// failed is set when an append's outcome is unknown: the ledger may
-	// hold the record that st lacks, so nothing more is appended until the
-	// book is opened again from the ledger.
-	failed error
 }
 
 // replayBatch is the most usage signatures Open verifies at once; it
@@ -104,7 +102,7 @@ func Open(ctx context.Context, l ledger.Ledger, collector *ecdsa.PublicKey) (*Bo
 	if err != nil {
 		return nil, err
 	}
-	return &Book{l: l, st: st}, nil
+	return &Book{l: l, j: journal.New(l, "billing: the book"), st: st}, nil
 }
 
 // append checks rec against the state, appends it and applies it. A usage
@@ -128,18 +126,8 @@ func (b *Book) append(ctx context.Context, rec record) error {
 
 // commit appends a checked record and applies it; b.mu is held.
 func (b *Book) commit(ctx context.Context, k ledger.Kind, enc []byte, d [32]byte, apply func()) error {
-	if ctx == nil {
-		return malformed("append", "nil context")
-	}
-	if b.failed != nil {
-		return b.failed
-	}
-	if _, err := b.l.Append(ctx, k, enc); err != nil {
-		// A database ledger can store a record and still report an error
-		// (a lost connection): from here the state may lack a record the
-		// ledger holds, and appending on would build on a wrong state.
-		b.failed = fmt.Errorf("billing: an earlier append may or may not be recorded; open the book again: %w", err)
-		return fmt.Errorf("billing: appending to the ledger: %w", err)
+	if err := b.j.Append(ctx, k, enc, ErrRefused); err != nil {
+		return err
 	}
 	apply()
 	b.st.applied[d] = true

@@ -9,6 +9,7 @@ import (
 
 	"github.com/ringtrace/ringtrace/ecdsa"
 	"github.com/ringtrace/ringtrace/tickets/billing"
+	"github.com/ringtrace/ringtrace/tickets/internal/journal"
 	"github.com/ringtrace/ringtrace/tickets/ledger"
 	"github.com/ringtrace/ringtrace/tickets/money"
 )
@@ -42,26 +43,14 @@ type Charger struct {
 	periods []*period         // in the order the charger got them
 	seen    map[[32]byte]bool // every record it accepted
 	queue   []*Session        // accepted and not yet delivered, oldest first
-	// failed is set once an append's outcome is unknown: the ledger may
-	// hold an entry the charger's state lacks, so it appends nothing more
-	// until it is opened again from its ledger.
-	failed error
+	// journal appends to l; after an append of unknown outcome it refuses
+	// the rest, since a retried session would go on the ledger twice.
+	journal *journal.Journal
 }
 
-// record appends an entry to the charger's ledger; c.mu is held. A failed
-// append may still have stored the entry (a database ledger that lost its
-// connection), so after one the charger refuses every later append: a
-// retried session would otherwise go on the ledger twice, and the charger
-// could not be opened again.
+// record appends an entry to the charger's ledger; c.mu is held.
 func (c *Charger) record(ctx context.Context, kind ledger.Kind, enc []byte) error {
-	if c.failed != nil {
-		return c.failed
-	}
-	if _, err := c.l.Append(ctx, kind, enc); err != nil {
-		c.failed = fmt.Errorf("%w: charger: an earlier ledger append may or may not be recorded; open the charger again: %w", ErrRefused, err)
-		return fmt.Errorf("charging: ledger: %w", err)
-	}
-	return nil
+	return c.journal.Append(ctx, kind, enc, ErrRefused)
 }
 
 // period is a descriptor the charger holds and its edge.
@@ -91,7 +80,7 @@ func OpenCharger(ctx context.Context, l ledger.Ledger, id string, collector *ecd
 	case !rate.Valid() || rate.Sign() <= 0:
 		return nil, fmt.Errorf("%w: charger: rate %v is not positive", ErrMalformed, rate)
 	}
-	c := &Charger{l: l, id: id, collector: collector, rate: rate, seen: make(map[[32]byte]bool)}
+	c := &Charger{l: l, id: id, collector: collector, rate: rate, seen: make(map[[32]byte]bool), journal: journal.New(l, "charging: charger")}
 	if err := c.replay(ctx); err != nil {
 		return nil, err
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/ringtrace/ringtrace/arsig"
 	"github.com/ringtrace/ringtrace/ecdsa"
+	"github.com/ringtrace/ringtrace/tickets/internal/journal"
 	"github.com/ringtrace/ringtrace/tickets/internal/wire"
 	"github.com/ringtrace/ringtrace/tickets/ledger"
 	"github.com/ringtrace/ringtrace/tickets/money"
@@ -21,9 +22,10 @@ import (
 // keys to accounts) and rebuilt from it by [OpenProcessor]. It is safe for
 // concurrent use.
 type Processor struct {
-	key    *ecdsa.PrivateKey
-	opener *arsig.OpenerKey
-	l      ledger.Ledger
+	key     *ecdsa.PrivateKey
+	opener  *arsig.OpenerKey
+	l       ledger.Ledger
+	journal *journal.Journal // appends to l; refuses the rest after an append of unknown outcome
 
 	mu          sync.Mutex
 	enrolled    map[[arsig.PublicKeySize]byte]*Enrollment
@@ -44,7 +46,7 @@ func OpenProcessor(ctx context.Context, key *ecdsa.PrivateKey, opener *arsig.Ope
 	if key == nil || opener == nil || l == nil {
 		return nil, fmt.Errorf("%w: processor needs a key, an opener key and a ledger", ErrMalformed)
 	}
-	p := &Processor{key: key, opener: opener, l: l, enrolled: make(map[[arsig.PublicKeySize]byte]*Enrollment),
+	p := &Processor{key: key, opener: opener, l: l, journal: journal.New(l, "payments: the processor"), enrolled: make(map[[arsig.PublicKeySize]byte]*Enrollment),
 		rosters: make(map[[32]byte]*Roster), disclosures: make(map[[32]byte]*Disclosure)}
 	err := l.Scan(ctx, 0, func(e ledger.Entry) error {
 		if err := p.replay(e); err != nil {
@@ -143,7 +145,7 @@ func (p *Processor) Enroll(ctx context.Context, enrollment []byte) (*Enrollment,
 	if _, dup := p.enrolled[keyOf(en.customer)]; dup {
 		return nil, fmt.Errorf("%w: key enrolled already", ErrRefused)
 	}
-	if _, err := p.l.Append(ctx, kindEnrollment, en.Bytes()); err != nil {
+	if err := p.journal.Append(ctx, kindEnrollment, en.Bytes(), ErrRefused); err != nil {
 		return nil, fmt.Errorf("payments: recording the enrollment: %w", err)
 	}
 	p.enrolled[keyOf(en.customer)] = en
@@ -197,7 +199,7 @@ func (p *Processor) PublishRoster(ctx context.Context, funded []*arsig.PublicKey
 		return nil, err
 	}
 	r.sig, r.id = signed[len(body):], wire.Digest(labelRosterID, body)
-	if _, err := p.l.Append(ctx, kindRoster, signed); err != nil {
+	if err := p.journal.Append(ctx, kindRoster, signed, ErrRefused); err != nil {
 		return nil, fmt.Errorf("payments: recording the roster: %w", err)
 	}
 	p.rosters[r.id] = r
@@ -246,7 +248,7 @@ func (p *Processor) Open(ctx context.Context, payment []byte, reason string, at 
 		return nil, err
 	}
 	d.sig = signed[len(body):]
-	if _, err := p.l.Append(ctx, kindDisclosure, signed); err != nil {
+	if err := p.journal.Append(ctx, kindDisclosure, signed, ErrRefused); err != nil {
 		return nil, fmt.Errorf("payments: recording the disclosure: %w", err)
 	}
 	p.disclosures[pay.id] = d

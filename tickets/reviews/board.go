@@ -11,6 +11,7 @@ import (
 	"github.com/ringtrace/ringtrace/ecdsa"
 	"github.com/ringtrace/ringtrace/internal/parallel"
 	"github.com/ringtrace/ringtrace/tickets"
+	"github.com/ringtrace/ringtrace/tickets/internal/journal"
 	"github.com/ringtrace/ringtrace/tickets/ledger"
 	"github.com/ringtrace/ringtrace/trs"
 )
@@ -31,6 +32,7 @@ type Board struct {
 	shop      *ecdsa.PublicKey
 	moderator *arsig.OpenerPublicKey
 	l         ledger.Ledger
+	journal   *journal.Journal // appends to l; refuses the rest after an append of unknown outcome
 	redeemer  *tickets.Redeemer
 
 	mu          sync.RWMutex
@@ -63,7 +65,7 @@ func OpenBoard(ctx context.Context, shop *ecdsa.PublicKey, moderator *arsig.Open
 	if err != nil {
 		return nil, fmt.Errorf("reviews: board: %w", err)
 	}
-	b := &Board{shop: shop, moderator: moderator, l: l, redeemer: redeemer,
+	b := &Board{shop: shop, moderator: moderator, l: l, journal: journal.New(l, "reviews: the board"), redeemer: redeemer,
 		rosters: make(map[[32]byte]*Roster), reviews: make(map[[32]byte]*Review), rights: make(map[[32]byte]bool),
 		byProduct: make(map[string][]*Review), disclosures: make(map[[32]byte]*Disclosure)}
 	if err := b.replay(ctx, l); err != nil {
@@ -224,7 +226,7 @@ func (b *Board) AddSale(ctx context.Context, rec []byte) (*tickets.Sale, error) 
 	if s, err = b.applySale(rec); err != nil || had {
 		return s, err
 	}
-	if _, err := b.l.Append(ctx, kindTicketsSale, s.Bytes()); err != nil {
+	if err := b.journal.Append(ctx, kindTicketsSale, s.Bytes(), ErrRefused); err != nil {
 		return nil, fmt.Errorf("reviews: recording the sale: %w", err)
 	}
 	return s, nil
@@ -287,7 +289,7 @@ func (b *Board) AddRoster(ctx context.Context, rec []byte) (*Roster, error) {
 	if err := b.follows(r); err != nil {
 		return nil, err
 	}
-	if _, err := b.l.Append(ctx, kindRoster, r.Bytes()); err != nil {
+	if err := b.journal.Append(ctx, kindRoster, r.Bytes(), ErrRefused); err != nil {
 		return nil, fmt.Errorf("reviews: recording the roster: %w", err)
 	}
 	b.addRoster(r)
@@ -398,7 +400,7 @@ func (b *Board) Post(ctx context.Context, rec []byte, now time.Time) (*Review, e
 	if err := b.spend(ctx, acc); err != nil {
 		return nil, err
 	}
-	if _, err := b.l.Append(ctx, kindReview, r.enc); err != nil {
+	if err := b.journal.Append(ctx, kindReview, r.enc, ErrRefused); err != nil {
 		return nil, fmt.Errorf("reviews: recording the review: %w", err)
 	}
 	b.add(r, acc.ID())
@@ -440,7 +442,7 @@ func (b *Board) Disclose(ctx context.Context, rec []byte) (*Disclosure, error) {
 	if old, ok := b.disclosures[d.review]; ok {
 		return old, nil
 	}
-	if _, err := b.l.Append(ctx, kindDisclosure, d.enc); err != nil {
+	if err := b.journal.Append(ctx, kindDisclosure, d.enc, ErrRefused); err != nil {
 		return nil, fmt.Errorf("reviews: recording the disclosure: %w", err)
 	}
 	b.disclosures[d.review] = d

@@ -126,12 +126,15 @@ func (f *failingLedger) Append(ctx context.Context, k ledger.Kind, p []byte) (le
 }
 
 // TestPostAfterFailedAppend: a review whose right was spent but which the
-// ledger failed to record is posted when it is sent again, and only then;
-// another author signature on its ticket is still refused as a replay.
+// ledger failed to record is refused again until the board is opened again
+// from its ledger (a failed append may have stored the record); then it is
+// posted when sent again, and only then; another author signature on its
+// ticket is still refused as a replay.
 func TestPostAfterFailedAppend(t *testing.T) {
 	w := newWorld(t, kettle)
 	fl := &failingLedger{Ledger: ledger.NewMemory()}
-	b := w.newBoard(t, fl, trs.NewMemoryStore())
+	spent := trs.NewMemoryStore()
+	b := w.newBoard(t, fl, spent)
 	must(b.AddSale(ctx, w.sales[0].Bytes()))
 	must(b.AddRoster(ctx, w.roster.Bytes()))
 	r := w.review(t, w.purchases[0], 3, "fine")
@@ -142,6 +145,10 @@ func TestPostAfterFailedAppend(t *testing.T) {
 	if len(b.Reviews(kettle.Label)) != 0 {
 		t.Fatal("a review the ledger did not record is on the board")
 	}
+	if _, err := b.Post(ctx, r.Bytes(), t0.Add(time.Hour)); !errors.Is(err, ErrRefused) {
+		t.Fatalf("post on a board whose last append has an unknown outcome: %v", err)
+	}
+	b = w.newBoard(t, fl, spent)
 	if _, err := b.Post(ctx, r.Bytes(), t0.Add(time.Hour)); err != nil {
 		t.Fatalf("post after the failed append: %v", err)
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/ringtrace/ringtrace/arsig"
 	"github.com/ringtrace/ringtrace/ecdsa"
 	"github.com/ringtrace/ringtrace/tickets"
+	"github.com/ringtrace/ringtrace/tickets/internal/journal"
 	"github.com/ringtrace/ringtrace/tickets/internal/wire"
 	"github.com/ringtrace/ringtrace/tickets/ledger"
 	"github.com/ringtrace/ringtrace/trs"
@@ -25,6 +26,7 @@ type Shop struct {
 	key       *ecdsa.PrivateKey
 	moderator *arsig.OpenerPublicKey
 	l         ledger.Ledger
+	journal   *journal.Journal // appends to l; refuses the rest after an append of unknown outcome
 	issuer    *tickets.Issuer
 
 	mu        sync.Mutex
@@ -51,7 +53,7 @@ func OpenShop(ctx context.Context, key *ecdsa.PrivateKey, moderator *arsig.Opene
 	if err != nil {
 		return nil, fmt.Errorf("reviews: shop: %w", err)
 	}
-	s := &Shop{key: key, moderator: moderator, l: l, issuer: issuer,
+	s := &Shop{key: key, moderator: moderator, l: l, journal: journal.New(l, "reviews: the shop"), issuer: issuer,
 		orders: make(map[[32]byte]*Order), customers: make(map[[arsig.PublicKeySize]byte]*arsig.PublicKey)}
 	err = l.Scan(ctx, 0, func(e ledger.Entry) error {
 		if err := s.replay(e); err != nil {
@@ -131,7 +133,7 @@ func (s *Shop) Sell(ctx context.Context, order []byte, at time.Time) (*tickets.S
 		return nil, fmt.Errorf("%w: the order's right is already sold", ErrRefused)
 	}
 	if _, recorded := s.orders[o.id]; !recorded {
-		if _, err := s.l.Append(ctx, kindOrder, o.enc); err != nil {
+		if err := s.journal.Append(ctx, kindOrder, o.enc, ErrRefused); err != nil {
 			return nil, fmt.Errorf("reviews: recording the order: %w", err)
 		}
 		s.addOrder(o)
@@ -177,7 +179,7 @@ func (s *Shop) PublishRoster(ctx context.Context, at time.Time) (*Roster, error)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := s.l.Append(ctx, kindRoster, r.Bytes()); err != nil {
+	if err := s.journal.Append(ctx, kindRoster, r.Bytes(), ErrRefused); err != nil {
 		return nil, fmt.Errorf("reviews: recording the roster: %w", err)
 	}
 	s.rosters++

@@ -73,8 +73,9 @@ func TestShopReplay(t *testing.T) {
 	}
 }
 
-// TestShopSellRetry: an order whose purchase failed after the order was
-// recorded is completed when sold again, and only once.
+// TestShopSellRetry: an order whose recording failed is refused until the
+// shop is opened again from its ledger (the failed append may have stored
+// it), then completed when sold again, and only once.
 func TestShopSellRetry(t *testing.T) {
 	key := must(ecdsa.GenerateKey())
 	mod := must(arsig.GenerateOpenerKey())
@@ -88,6 +89,10 @@ func TestShopSellRetry(t *testing.T) {
 	if _, ok := s.Buyer(right.Public()); ok {
 		t.Fatal("a failed sale has a buyer")
 	}
+	if _, err := s.Sell(ctx, o.Bytes(), t0); !errors.Is(err, ErrRefused) {
+		t.Fatalf("sold after an append of unknown outcome: %v", err)
+	}
+	s = must(OpenShop(ctx, key, mod.Public(), fl, policy))
 	if _, err := s.Sell(ctx, o.Bytes(), t0); err != nil {
 		t.Fatal(err)
 	}

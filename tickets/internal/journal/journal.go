@@ -1,0 +1,62 @@
+// Package journal appends a role's records to its ledger and stops at the
+// first append whose outcome is unknown.
+//
+// A ledger reports an error for an append that may still have stored the
+// record: a database ledger whose connection broke after the insert reached
+// the server does (tickets/postgres). A role that went on appending would
+// then build on a state that lacks a record its ledger holds — a retry
+// stored twice, a number used twice — and its ledger might no longer
+// replay. So after a failed append a Journal refuses every later one, and
+// the role must be opened again from its ledger, which replays whatever was
+// stored.
+package journal
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/ringtrace/ringtrace/tickets/ledger"
+)
+
+// Journal appends to one ledger. It is not safe for concurrent use: the
+// role that owns it holds its own lock across checking its state,
+// appending and applying the record.
+type Journal struct {
+	l      ledger.Ledger
+	role   string // names the role in errors, such as "billing: the book"
+	failed error
+}
+
+// New returns a journal on l for the role named role.
+func New(l ledger.Ledger, role string) *Journal {
+	return &Journal{l: l, role: role}
+}
+
+// Append appends a record of kind to the ledger. After an append that
+// failed it returns an error without appending, until the role is opened
+// again; that error, and the one for a nil context, wrap sentinel if it is
+// not nil.
+func (j *Journal) Append(ctx context.Context, kind ledger.Kind, payload []byte, sentinel error) error {
+	if j == nil || j.l == nil {
+		return errors.New("journal: no ledger")
+	}
+	refused := func(format string, args ...any) error {
+		err := fmt.Errorf(format, args...)
+		if sentinel != nil {
+			err = fmt.Errorf("%w: %w", sentinel, err)
+		}
+		return err
+	}
+	if ctx == nil {
+		return refused("%s: nil context", j.role)
+	}
+	if j.failed != nil {
+		return refused("%s: an earlier append may or may not be on the ledger; open it again from the ledger: %w", j.role, j.failed)
+	}
+	if _, err := j.l.Append(ctx, kind, payload); err != nil {
+		j.failed = err
+		return fmt.Errorf("%s: appending to the ledger: %w", j.role, err)
+	}
+	return nil
+}

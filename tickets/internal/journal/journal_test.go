@@ -1,0 +1,52 @@
+package journal
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/ringtrace/ringtrace/tickets/ledger"
+)
+
+var errSentinel = errors.New("test: refused")
+
+// lossyLedger stores its first append and reports an error for it.
+type lossyLedger struct {
+	*ledger.Memory
+	lost bool
+}
+
+var errLost = errors.New("connection lost")
+
+func (l *lossyLedger) Append(ctx context.Context, k ledger.Kind, p []byte) (ledger.Entry, error) {
+	e, err := l.Memory.Append(ctx, k, p)
+	if err == nil && !l.lost {
+		l.lost = true
+		return ledger.Entry{}, errLost
+	}
+	return e, err
+}
+
+func TestJournalStopsAfterUnknownOutcome(t *testing.T) {
+	ctx := context.Background()
+	l := &lossyLedger{Memory: ledger.NewMemory()}
+	j := New(l, "test role")
+	if err := j.Append(ctx, 1, []byte("a"), errSentinel); !errors.Is(err, errLost) {
+		t.Fatalf("first append: %v", err)
+	}
+	err := j.Append(ctx, 1, []byte("b"), errSentinel)
+	if !errors.Is(err, errSentinel) || !errors.Is(err, errLost) || l.Len() != 1 {
+		t.Fatalf("second append: %v, %d entries", err, l.Len())
+	}
+	if err := New(l, "reopened").Append(ctx, 1, []byte("b"), errSentinel); err != nil || l.Len() != 2 {
+		t.Fatalf("a new journal on the reopened role: %v", err)
+	}
+	var nilCtx context.Context
+	if err := j.Append(nilCtx, 1, nil, errSentinel); !errors.Is(err, errSentinel) {
+		t.Fatalf("nil context: %v", err)
+	}
+	var none *Journal
+	if err := none.Append(ctx, 1, nil, errSentinel); err == nil {
+		t.Fatal("nil journal appended")
+	}
+}
