@@ -3,7 +3,6 @@ package charging
 import (
 	"context"
 	"errors"
-	"fmt"
 	"testing"
 	"time"
 
@@ -182,6 +181,3 @@ func records(ss []*Session) [][]byte {
 	}
 	return out
 }
-
-// chargerID names charger j.
-func chargerID(j int) string { return fmt.Sprintf("charger-%d", j) }
