@@ -45,7 +45,10 @@ func TestShapeMismatchIsFree(t *testing.T) {
 			if err := verify(s); !errors.Is(err, ErrRingMismatch) {
 				t.Fatalf("%s: err = %v, want ErrRingMismatch", what, err)
 			}
-			if allocs := testing.AllocsPerRun(10, func() { verify(s) }); allocs > 8 {
+			// AllocsPerRun counts the whole process's allocations and
+			// rounds the mean down: over 100 runs a stray allocation of
+			// the runtime does not tip the count.
+			if allocs := testing.AllocsPerRun(100, func() { verify(s) }); allocs > 8 {
 				t.Errorf("%s: refusing it costs %v allocations", what, allocs)
 			}
 		}
@@ -63,7 +66,7 @@ func TestParseLengthIsChecked(t *testing.T) {
 		if _, err := ParseSignature(b); !errors.Is(err, ErrMalformed) {
 			t.Fatalf("%d bytes, n=%d m=%d: err = %v", len(b), b[1], b[2], err)
 		}
-		if allocs := testing.AllocsPerRun(10, func() { ParseSignature(b) }); allocs > 8 {
+		if allocs := testing.AllocsPerRun(100, func() { ParseSignature(b) }); allocs > 8 {
 			t.Errorf("%d bytes: refusing costs %v allocations", len(b), allocs)
 		}
 	}

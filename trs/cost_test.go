@@ -57,7 +57,10 @@ func TestSizeMismatchIsFree(t *testing.T) {
 			if err := verify(sig); !errors.Is(err, ErrRingMismatch) {
 				t.Fatalf("%s, signature for %d keys: err = %v, want ErrRingMismatch", name, n, err)
 			}
-			if allocs := testing.AllocsPerRun(10, func() { verify(sig) }); allocs > 8 {
+			// AllocsPerRun counts the whole process's allocations and
+			// rounds the mean down: over 100 runs a stray allocation of
+			// the runtime does not tip the count.
+			if allocs := testing.AllocsPerRun(100, func() { verify(sig) }); allocs > 8 {
 				t.Errorf("%s, signature for %d keys: refusing it costs %v allocations", name, n, allocs)
 			}
 		}
@@ -73,7 +76,7 @@ func TestParseSizeIsChecked(t *testing.T) {
 		if _, err := ParseSignature(b); !errors.Is(err, ErrMalformed) {
 			t.Fatalf("%d bytes: err = %v", n, err)
 		}
-		if allocs := testing.AllocsPerRun(10, func() { ParseSignature(b) }); allocs > 8 {
+		if allocs := testing.AllocsPerRun(100, func() { ParseSignature(b) }); allocs > 8 {
 			t.Errorf("%d bytes: refusing costs %v allocations", n, allocs)
 		}
 	}
