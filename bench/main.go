@@ -102,15 +102,16 @@ func run(sw sweep, dir, command string, log io.Writer) error {
 	p := newProgress(log, plannedMeasurements(sw))
 	p.note("ringtrace bench, %s sweep, on %s", sw.Name, res.Machine)
 
-	res.RefsStart = measureReferences(sw.Budget, sw.RefPoints, "start", p)
+	prims := newPrimitives(sw.RefPoints)
+	res.RefsStart = measureReferences(sw.Budget, prims, "start", p)
 	var err error
-	if res.TRS, err = measureTRS(sw, p); err != nil {
+	if res.TRS, err = measureTRS(sw, prims, p); err != nil {
 		return fmt.Errorf("trs: %w", err)
 	}
-	if res.ARS, err = measureARS(sw, p); err != nil {
+	if res.ARS, err = measureARS(sw, prims, p); err != nil {
 		return fmt.Errorf("arsig: %w", err)
 	}
-	res.RefsEnd = measureReferences(sw.Budget, sw.RefPoints, "end", p)
+	res.RefsEnd = measureReferences(sw.Budget, prims, "end", p)
 	res.Refs = faster(res.RefsStart, res.RefsEnd)
 	res.LoadEnd = loadAverage()
 	res.Elapsed = time.Since(p.start)

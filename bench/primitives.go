@@ -7,8 +7,8 @@ import (
 )
 
 // references holds the primitive operations of filippo.io/edwards25519 that
-// every scheme figure is also expressed against, measured in the same run so
-// the ratios do not depend on the machine.
+// every scheme figure is also expressed against, timed on their own at the
+// start and end of the run for the report's table and charts.
 type references struct {
 	Points int    // size of the multi-scalar multiplications
 	T2     timing // VarTimeDoubleScalarBaseMult: a·A + b·B
@@ -16,27 +16,44 @@ type references struct {
 	CTMSM  timing // MultiScalarMult (constant time) of Points points
 }
 
-func measureReferences(b budget, points int, when string, p *progress) references {
-	r := references{Points: points}
+// primitives runs the reference operations: every scheme measurement
+// samples one of them beside its own samples (see measure), and
+// measureReferences times each on its own.
+type primitives struct {
+	Points int
+	T2     runner
+	MSM    runner
+	CTMSM  runner
+}
 
+func newPrimitives(points int) primitives {
 	a, c := randomScalar(), randomScalar()
 	A := new(edwards25519.Point).ScalarBaseMult(randomScalar())
-	var out edwards25519.Point
-	p.run("reference t2 = VarTimeDoubleScalarBaseMult, "+when, func() timing {
-		return measure(b, loop(func() { out.VarTimeDoubleScalarBaseMult(a, A, c) }))
-	}, &r.T2)
-
 	scalars := make([]*edwards25519.Scalar, points)
 	elements := make([]*edwards25519.Point, points)
 	for i := range points {
 		scalars[i] = randomScalar()
 		elements[i] = new(edwards25519.Point).ScalarBaseMult(randomScalar())
 	}
-	p.run("reference MSM("+itoa(points)+"), "+when, func() timing {
-		return measure(b, loop(func() { out.VarTimeMultiScalarMult(scalars, elements) }))
+	var out edwards25519.Point
+	return primitives{
+		Points: points,
+		T2:     loop(func() { out.VarTimeDoubleScalarBaseMult(a, A, c) }),
+		MSM:    loop(func() { out.VarTimeMultiScalarMult(scalars, elements) }),
+		CTMSM:  loop(func() { out.MultiScalarMult(scalars, elements) }),
+	}
+}
+
+func measureReferences(b budget, prims primitives, when string, p *progress) references {
+	r := references{Points: prims.Points}
+	p.run("reference t2 = VarTimeDoubleScalarBaseMult, "+when, func() timing {
+		return measure(b, prims.T2, nil)
+	}, &r.T2)
+	p.run("reference MSM("+itoa(prims.Points)+"), "+when, func() timing {
+		return measure(b, prims.MSM, nil)
 	}, &r.MSM)
-	p.run("reference CTMSM("+itoa(points)+"), "+when, func() timing {
-		return measure(b, loop(func() { out.MultiScalarMult(scalars, elements) }))
+	p.run("reference CTMSM("+itoa(prims.Points)+"), "+when, func() timing {
+		return measure(b, prims.CTMSM, nil)
 	}, &r.CTMSM)
 	return r
 }
@@ -55,8 +72,9 @@ func randomScalar() *edwards25519.Scalar {
 
 // faster keeps, for each reference, the faster of two measurements. The
 // references are measured before and after the schemes; on a machine shared
-// with other work the slower one is the one that was disturbed, and a
-// disturbed reference would flatter every ratio.
+// with other work the slower one is the one that was disturbed. They draw
+// the reference lines of the charts; the ratios come from the samples
+// taken beside each operation.
 func faster(a, b references) references {
 	pick := func(x, y timing) timing {
 		if !y.Valid() || (x.Valid() && x.NsPerOp <= y.NsPerOp) {

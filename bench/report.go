@@ -15,7 +15,7 @@ type results struct {
 	Elapsed time.Duration
 	Sweep   sweep
 	Command string
-	Refs    references // the faster of RefsStart and RefsEnd, used for ratios
+	Refs    references // the faster of RefsStart and RefsEnd, for the charts
 	RefsStart,
 	RefsEnd references
 	TRS []trsRow
@@ -170,20 +170,31 @@ func (res *results) charts() []namedChart {
 	return out
 }
 
-// ratio returns t as a multiple of ref, or 0 if either is missing.
-func ratio(t, ref timing) float64 {
-	if !t.Valid() || !ref.Valid() {
+// relTo returns a as a multiple of b, both measured against the same
+// reference, or 0 if either is missing. Dividing the ratios rather than the
+// times keeps the machine's drift between the two measurements out.
+func relTo(a, b timing) float64 {
+	if !a.Valid() || !b.Valid() || b.Rel == 0 {
 		return 0
 	}
-	return t.NsPerOp / ref.NsPerOp
+	return a.Rel / b.Rel
 }
 
-// cell prints a time with its multiple of a reference: "4.12 ms (68.1)".
-func cell(t, ref timing) string {
+// perMember returns t's ratio divided by the ring size n: the figure the
+// TRS targets are set in, multiples of n·t2.
+func perMember(t timing, n int) float64 {
+	if !t.Valid() {
+		return 0
+	}
+	return t.Rel / float64(n)
+}
+
+// cell prints a time with its multiple of its reference: "4.12 ms (68.1)".
+func cell(t timing) string {
 	if !t.Valid() {
 		return "–"
 	}
-	return fmt.Sprintf("%s (%s)", formatNs(t.NsPerOp), formatRatio(ratio(t, ref)))
+	return fmt.Sprintf("%s (%s)", formatNs(t.NsPerOp), formatRatio(t.Rel))
 }
 
 // speedup prints how many times faster ours is than the paper's figure.
@@ -215,16 +226,20 @@ func (res *results) markdown() string {
 	p("\nEvery time is the median over several samples of the time per operation on one goroutine, ")
 	p("except batch verification, which uses every core it is given (GOMAXPROCS %d). ", res.Machine.GOMAXPROCS)
 	p("Absolute times depend on the machine; the ratios to the primitive operations of ")
-	p("`filippo.io/edwards25519`, measured in the same run, mostly do not, and are what ")
-	p("the design targets are set in.")
+	p("`filippo.io/edwards25519` mostly do not, and are what the design targets are set in. ")
+	p("Every sample of an operation is followed by a sample of its reference primitive lasting ")
+	p("about as long, and a ratio is the median of the sample-by-sample ratios, so that the ")
+	p("drift of a virtual machine's speed over the run does not enter it.")
 	if res.Sweep.Name == "quick" {
 		p(" This is a quick sweep: fewer ring sizes and shorter measurements, so expect a few percent of noise.")
 	}
 	p("\n\n")
 
 	p("## Primitive references\n\n")
-	p("Measured before and after the schemes; the ratios use the faster of the two, and ")
-	p("a large gap between them means the machine was busy with something else.\n\n")
+	p("Timed on their own before and after the schemes, for scale and for the charts (which ")
+	p("draw the faster of the two); the ratios in the tables come from the reference samples ")
+	p("taken beside each operation. A large gap between before and after means the machine's ")
+	p("speed drifted or it was busy with something else.\n\n")
 	p("| reference | operation | before | after |\n|---|---|---:|---:|\n")
 	p("| t2 | `(*edwards25519.Point).VarTimeDoubleScalarBaseMult`: a·A + b·B | %s | %s |\n",
 		formatNs(res.RefsStart.T2.NsPerOp), formatNs(res.RefsEnd.T2.NsPerOp))
@@ -259,7 +274,6 @@ func (res *results) markdown() string {
 }
 
 func (res *results) trsMarkdown(p func(string, ...any)) {
-	t2 := res.Refs.T2
 	p("## TRS — traceable ring signatures (`trs`)\n\n")
 	if len(res.TRS) == 0 {
 		p("Not measured in this run.\n\n")
@@ -275,8 +289,8 @@ func (res *results) trsMarkdown(p func(string, ...any)) {
 	p("|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
 	for _, r := range res.TRS {
 		p("| %d | %s | %s | %s | %s | %s | %s | %s | %s |\n", r.N,
-			cell(r.Sign, t2), cell(r.Verify, t2), cell(r.VerifyCached, t2), cell(r.Trace, t2),
-			cell(r.Accept, t2), cell(r.Check, t2),
+			cell(r.Sign), cell(r.Verify), cell(r.VerifyCached), cell(r.Trace),
+			cell(r.Accept), cell(r.Check),
 			formatBytes(r.SigBytes), formatBytes(r.RingBytes))
 	}
 	p("\nPer ring member, in units of n·t2 (the design targets at n = 50 are sign ≤ 1.95, verify ≤ 1.8, ")
@@ -284,10 +298,9 @@ func (res *results) trsMarkdown(p func(string, ...any)) {
 	p("| n | sign / (n·t2) | verify / (n·t2) | verify, cached ring / (n·t2) | trace / (n·t2) | index check per member |\n")
 	p("|---:|---:|---:|---:|---:|---:|\n")
 	for _, r := range res.TRS {
-		nt2 := timing{NsPerOp: float64(r.N) * t2.NsPerOp, Ops: 1}
 		p("| %d | %s | %s | %s | %s | %s |\n", r.N,
-			formatRatio(ratio(r.Sign, nt2)), formatRatio(ratio(r.Verify, nt2)), formatRatio(ratio(r.VerifyCached, nt2)),
-			formatRatio(ratio(r.Trace, nt2)), formatNs(r.Check.NsPerOp/float64(r.N)))
+			formatRatio(perMember(r.Sign, r.N)), formatRatio(perMember(r.Verify, r.N)), formatRatio(perMember(r.VerifyCached, r.N)),
+			formatRatio(perMember(r.Trace, r.N)), formatNs(r.Check.NsPerOp/float64(r.N)))
 	}
 	p("\n")
 
@@ -368,14 +381,14 @@ func (res *results) arsMarkdown(p func(string, ...any)) {
 		ctmsmName, msmName, msmName, msmName)
 	p("|---:|---:|---:|---:|---:|---:|---:|\n")
 	for _, r := range res.ARS {
-		batch := cell(r.Batch, refs.MSM)
+		batch := cell(r.Batch)
 		if r.Batch.Valid() {
 			batch += fmt.Sprintf(", k=%d", r.BatchK)
 		}
 		p("| %d | %s | %s | %s | %s | %s | %s |\n", r.N,
-			cell(r.Sign, refs.CTMSM), cell(r.Verify, refs.MSM),
-			cell(r.Open, refs.MSM), batch,
-			formatRatio(ratio(r.Batch, r.Verify)), formatBytes(r.SigBytes))
+			cell(r.Sign), cell(r.Verify),
+			cell(r.Open), batch,
+			formatRatio(relTo(r.Batch, r.Verify)), formatBytes(r.SigBytes))
 	}
 	p("\n")
 }
@@ -391,21 +404,19 @@ type target struct {
 }
 
 func (res *results) targets() []target {
-	t2 := res.Refs.T2
-	msm, ctmsm := res.Refs.MSM, res.Refs.CTMSM
 	var ts []target
-	perMember := func(what string, n int, get func(trsRow) timing, limit float64) target {
+	trsTarget := func(what string, n int, get func(trsRow) timing, limit float64) target {
 		r, ok := res.trsAt(n)
-		nt2 := timing{NsPerOp: float64(n) * t2.NsPerOp, Ops: 1}
+		rel := perMember(get(r), n)
 		return target{What: fmt.Sprintf("TRS %s, n = %d", what, n), Limit: fmt.Sprintf("≤ %s n·t2", formatRatio(limit)),
-			Known: ok && get(r).Valid(), Measured: formatRatio(ratio(get(r), nt2)) + " n·t2", Met: ratio(get(r), nt2) <= limit}
+			Known: ok && get(r).Valid(), Measured: formatRatio(rel) + " n·t2", Met: rel <= limit}
 	}
 	r, ok := res.trsAt(50)
 	ts = append(ts,
-		perMember("sign", 50, func(r trsRow) timing { return r.Sign }, 1.95),
-		perMember("verify", 50, func(r trsRow) timing { return r.Verify }, 1.8),
-		perMember("verify", 1000, func(r trsRow) timing { return r.Verify }, 1.65),
-		perMember("verify, ring tables cached", 50, func(r trsRow) timing { return r.VerifyCached }, 1.1),
+		trsTarget("sign", 50, func(r trsRow) timing { return r.Sign }, 1.95),
+		trsTarget("verify", 50, func(r trsRow) timing { return r.Verify }, 1.8),
+		trsTarget("verify", 1000, func(r trsRow) timing { return r.Verify }, 1.65),
+		trsTarget("verify, ring tables cached", 50, func(r trsRow) timing { return r.VerifyCached }, 1.1),
 		target{What: "TRS index check, n = 50", Limit: "≤ 100 µs", Known: ok && r.Check.Valid(),
 			Measured: formatNs(r.Check.NsPerOp), Met: r.Check.NsPerOp <= 100e3,
 			Note: fmt.Sprintf("against %d stored here; `BenchmarkPlazaExit` checks against a large store", r.Stored)},
@@ -414,18 +425,18 @@ func (res *results) targets() []target {
 		a, ok := res.arsAt(n)
 		return target{What: fmt.Sprintf("ARS verify, N = %d", n), Limit: fmt.Sprintf("≤ %s MSM(1024)", formatRatio(limit)),
 			Known:    ok && a.Verify.Valid() && res.Refs.Points == 1024,
-			Measured: formatRatio(ratio(a.Verify, msm)) + " MSM(1024)", Met: ratio(a.Verify, msm) <= limit}
+			Measured: formatRatio(a.Verify.Rel) + " MSM(1024)", Met: a.Verify.Rel <= limit}
 	}
 	a, ok := res.arsAt(1024)
 	ts = append(ts,
 		arsVerify(1024, 0.7),
 		arsVerify(4096, 1.9),
 		target{What: "ARS sign, N = 1024", Limit: "≤ 6 CTMSM(1024)", Known: ok && a.Sign.Valid() && res.Refs.Points == 1024,
-			Measured: formatRatio(ratio(a.Sign, ctmsm)) + " CTMSM(1024)", Met: ratio(a.Sign, ctmsm) <= 6},
+			Measured: formatRatio(a.Sign.Rel) + " CTMSM(1024)", Met: a.Sign.Rel <= 6},
 		target{What: "ARS signature, N = 1024", Limit: "≤ 1.5 KiB (1,536 B)", Known: ok && a.SigBytes > 0,
 			Measured: formatBytes(a.SigBytes), Met: a.SigBytes <= 1536},
 		target{What: "ARS batch verification, N = 1024", Limit: "≤ 0.25 of single verifications", Known: ok && a.Batch.Valid(),
-			Measured: formatRatio(ratio(a.Batch, a.Verify)), Met: ratio(a.Batch, a.Verify) <= 0.25,
+			Measured: formatRatio(relTo(a.Batch, a.Verify)), Met: relTo(a.Batch, a.Verify) <= 0.25,
 			Note: batchNote(a.BatchK, res.Machine.GOMAXPROCS)},
 	)
 	return ts

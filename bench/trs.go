@@ -62,10 +62,10 @@ func newTRSMembers(n int) (*trsMembers, error) {
 	return &trsMembers{ring: ring, privs: bySlot}, nil
 }
 
-func measureTRS(sw sweep, p *progress) ([]trsRow, error) {
+func measureTRS(sw sweep, prims primitives, p *progress) ([]trsRow, error) {
 	var rows []trsRow
 	for _, n := range sw.TRSSizes {
-		row, err := measureTRSAt(sw, n, p)
+		row, err := measureTRSAt(sw, prims, n, p)
 		if err != nil {
 			return nil, fmt.Errorf("n=%d: %w", n, err)
 		}
@@ -74,7 +74,8 @@ func measureTRS(sw sweep, p *progress) ([]trsRow, error) {
 	return rows, nil
 }
 
-func measureTRSAt(sw sweep, n int, p *progress) (trsRow, error) {
+// measureTRSAt measures every operation at ring size n against t2.
+func measureTRSAt(sw sweep, prims primitives, n int, p *progress) (trsRow, error) {
 	row := trsRow{N: n}
 	m, err := newTRSMembers(n)
 	if err != nil {
@@ -105,10 +106,10 @@ func measureTRSAt(sw sweep, n int, p *progress) (trsRow, error) {
 		return measure(sw.Budget, loop(func() {
 			_, err := trs.Sign(signer, tag, msg1)
 			fail(err)
-		}))
+		}), prims.T2)
 	}, &row.Sign)
 	p.run(label("verify"), func() timing {
-		return measure(sw.Budget, loop(func() { fail(trs.Verify(tag, msg1, sig1)) }))
+		return measure(sw.Budget, loop(func() { fail(trs.Verify(tag, msg1, sig1)) }), prims.T2)
 	}, &row.Verify)
 	p.run(label("verify, ring tables cached"), func() timing {
 		v := trs.NewVerifier((n + 1) * trs.RingTableSize)
@@ -117,7 +118,7 @@ func measureTRSAt(sw sweep, n int, p *progress) (trsRow, error) {
 		for range 8 {
 			fail(v.Verify(tag, msg1, sig1))
 		}
-		return measure(sw.Budget, loop(func() { fail(v.Verify(tag, msg1, sig1)) }))
+		return measure(sw.Budget, loop(func() { fail(v.Verify(tag, msg1, sig1)) }), prims.T2)
 	}, &row.VerifyCached)
 	p.run(label("trace"), func() timing {
 		return measure(sw.Budget, loop(func() {
@@ -126,13 +127,13 @@ func measureTRSAt(sw sweep, n int, p *progress) (trsRow, error) {
 			if err == nil && res.Kind != trs.Revealed {
 				fail(fmt.Errorf("trace gave %v, want revealed", res.Kind))
 			}
-		}))
+		}), prims.T2)
 	}, &row.Trace)
 	p.run(label("accept"), func() timing {
 		return measure(sw.Budget, loop(func() {
 			_, err := trs.Accept(tag, msg1, sig1)
 			fail(err)
-		}))
+		}), prims.T2)
 	}, &row.Accept)
 	if failed != nil {
 		return row, failed
@@ -170,7 +171,7 @@ func measureTRSAt(sw sweep, n int, p *progress) (trsRow, error) {
 				}
 			}
 			return spent
-		})
+		}, prims.T2)
 	}, &row.Check)
 	return row, failed
 }
