@@ -8,9 +8,9 @@
 //	go run ./bench [-quick] [-o DIR]
 //
 // The full sweep (TRS n = 5…1000, ARS N = 16…4096, batches of 100) takes
-// two to three minutes on two cores, longer on a busy machine; -quick
+// about three minutes on two cores, longer on a busy machine; -quick
 // measures fewer ring sizes, for less time each, with batches of 10, and
-// takes well under a minute. Progress goes to standard error; the report goes
+// takes about a minute. Progress goes to standard error; the report goes
 // to DIR/report.md, with the charts beside it.
 //
 // The package also holds scenario benchmarks that span packages (a toll
@@ -62,7 +62,7 @@ var (
 )
 
 func main() {
-	quick := flag.Bool("quick", false, "measure a reduced sweep (under two minutes on two cores)")
+	quick := flag.Bool("quick", false, "measure a reduced sweep (about a minute on two cores)")
 	out := flag.String("o", "bench-report", "directory to write report.md and the SVG charts to")
 	flag.Usage = func() {
 		fmt.Fprintf(flag.CommandLine.Output(), "usage: go run ./bench [-quick] [-o DIR]\n\n")

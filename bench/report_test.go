@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/xml"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -26,8 +27,15 @@ var tinySweep = sweep{
 
 func TestReportFiles(t *testing.T) {
 	dir := t.TempDir()
-	if err := run(tinySweep, dir, "go test ./bench", nil); err != nil {
+	var log bytes.Buffer
+	if err := run(tinySweep, dir, "go test ./bench", &log); err != nil {
 		t.Fatal(err)
+	}
+	// The progress display ends at the number of measurements planned.
+	planned := plannedMeasurements(tinySweep)
+	lines := strings.Split(strings.TrimSpace(log.String()), "\n")
+	if last, want := lines[len(lines)-1], fmt.Sprintf("[%3d/%-3d", planned, planned); !strings.HasPrefix(last, want) {
+		t.Errorf("progress ends at %q, want %d of %d measurements", last, planned, planned)
 	}
 	report, err := os.ReadFile(filepath.Join(dir, "report.md"))
 	if err != nil {

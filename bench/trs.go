@@ -12,7 +12,7 @@ import (
 )
 
 // trsOps is the number of measurements per TRS ring size.
-const trsOps = 5
+const trsOps = 6
 
 // A trsRow holds the TRS figures for one ring size.
 type trsRow struct {
