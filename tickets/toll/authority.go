@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/ringtrace/ringtrace/ecdsa"
+	"github.com/ringtrace/ringtrace/tickets/internal/journal"
 	"github.com/ringtrace/ringtrace/tickets/internal/wire"
 	"github.com/ringtrace/ringtrace/tickets/ledger"
 )
@@ -16,11 +17,11 @@ import (
 // speaks for which vehicle, once per vehicle ID. Its registrations are on
 // its ledger. It is safe for concurrent use.
 type Authority struct {
-	key *ecdsa.PrivateKey
-	l   ledger.Ledger
+	key     *ecdsa.PrivateKey
+	journal *journal.Journal // refuses every append after one of unknown outcome
 
 	mu       sync.Mutex
-	vehicles map[VehicleID]bool
+	vehicles map[VehicleID]*registration
 }
 
 // OpenAuthority returns the authority that signs with key and keeps its
@@ -32,7 +33,7 @@ func OpenAuthority(ctx context.Context, key *ecdsa.PrivateKey, l ledger.Ledger) 
 	if key == nil || l == nil {
 		return nil, errors.New("toll: authority needs a key and a ledger")
 	}
-	a := &Authority{key: key, l: l, vehicles: make(map[VehicleID]bool)}
+	a := &Authority{key: key, journal: journal.New(l, "toll: authority"), vehicles: make(map[VehicleID]*registration)}
 	err := l.Scan(ctx, 0, func(e ledger.Entry) error {
 		switch {
 		case e.Kind == kindRegistration:
@@ -43,7 +44,9 @@ func OpenAuthority(ctx context.Context, key *ecdsa.PrivateKey, l ledger.Ledger) 
 			if err != nil {
 				return fmt.Errorf("toll: authority: ledger entry %d: %w", e.Seq, err)
 			}
-			a.vehicles[r.vehicle] = true
+			if _, ok := a.vehicles[r.vehicle]; !ok {
+				a.vehicles[r.vehicle] = r
+			}
 		case unknownKind(e.Kind):
 			return fmt.Errorf("toll: authority: ledger entry %d has unknown kind %#04x", e.Seq, uint16(e.Kind))
 		}
@@ -56,7 +59,13 @@ func OpenAuthority(ctx context.Context, key *ecdsa.PrivateKey, l ledger.Ledger) 
 }
 
 // Register certifies that vehicle id is the holder of key, and returns the
-// registration record for the vehicle. An ID is registered once.
+// registration record for the vehicle. An ID is registered once: asked
+// again with the same key, Register returns the recorded registration (so
+// a vehicle can retry after an error); with another key it refuses.
+//
+// After a ledger append that failed — its outcome unknown, as when a
+// database connection is lost — the authority registers nothing more;
+// reopen it from its ledger, which knows whether the registration is there.
 func (a *Authority) Register(ctx context.Context, id VehicleID, key *ecdsa.PublicKey, now time.Time) ([]byte, error) {
 	if ctx == nil {
 		return nil, errNilContext
@@ -68,6 +77,14 @@ func (a *Authority) Register(ctx context.Context, id VehicleID, key *ecdsa.Publi
 	if key == nil {
 		return nil, errors.New("toll: nil vehicle key")
 	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if old, ok := a.vehicles[id]; ok {
+		if !old.key.Equal(key) {
+			return nil, fmt.Errorf("toll: vehicle %d is already registered with another key", id)
+		}
+		return old.bytes(), nil
+	}
 	r := &registration{vehicle: id, key: key, issued: issued}
 	body, err := r.body()
 	if err != nil {
@@ -76,15 +93,10 @@ func (a *Authority) Register(ctx context.Context, id VehicleID, key *ecdsa.Publi
 	if r.sig, err = signRecord(a.key, contextRegistration, body); err != nil {
 		return nil, err
 	}
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	if a.vehicles[id] {
-		return nil, fmt.Errorf("toll: vehicle %d is already registered", id)
-	}
 	b := r.bytes()
-	if _, err := a.l.Append(ctx, kindRegistration, b); err != nil {
+	if err := a.journal.Append(ctx, kindRegistration, b, nil); err != nil {
 		return nil, fmt.Errorf("toll: recording registration: %w", err)
 	}
-	a.vehicles[id] = true
+	a.vehicles[id] = r
 	return b, nil
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/ringtrace/ringtrace/ecdsa"
 	"github.com/ringtrace/ringtrace/tickets"
+	"github.com/ringtrace/ringtrace/tickets/internal/journal"
 	"github.com/ringtrace/ringtrace/tickets/internal/wire"
 	"github.com/ringtrace/ringtrace/tickets/ledger"
 	"github.com/ringtrace/ringtrace/tickets/money"
@@ -54,19 +55,25 @@ type Stores struct {
 // registers its plazas, publishes its fares, sells tickets and settles. It
 // holds its key, its policy, the public records it has received and its
 // stores, and nothing of any other role. Its state is on its ledger and
-// rebuilt from it by [OpenOperator]. It is safe for concurrent use.
+// rebuilt from it by [OpenOperator]; after a ledger append of unknown
+// outcome (an error from the ledger) it appends nothing more — no plaza
+// registration, fare table or settlement — until it is reopened. It is
+// safe for concurrent use.
 type Operator struct {
-	key    *ecdsa.PrivateKey
-	self   keyID
-	cfg    Config
-	l      ledger.Ledger
-	issuer *tickets.Issuer
-	dir    *directory
+	key  *ecdsa.PrivateKey
+	self keyID
+	cfg  Config
+	// journal refuses every append after one of unknown outcome: a retried
+	// plaza registration or fare table, signed afresh, could otherwise
+	// reach the ledger twice and make the operator's replay fail, and a
+	// retried settlement could pay its tickets twice.
+	journal *journal.Journal
+	issuer  *tickets.Issuer
+	dir     *directory
 
 	applyMu sync.Mutex // serialises check, append and apply of records
 
 	settleMu      sync.Mutex
-	settleErr     error             // a settlement's append failed: its outcome is unknown
 	paid          map[[32]byte]bool // IDs of paid tickets
 	paidRequests  map[[32]byte]bool // digests of the requests that paid them
 	statements    []*Statement
@@ -110,7 +117,7 @@ func OpenOperator(ctx context.Context, key *ecdsa.PrivateKey, cfg Config, st Sto
 	if err != nil {
 		return nil, err
 	}
-	o := &Operator{key: key, self: idOf(key.Public()), cfg: cfg, l: st.Ledger, issuer: issuer, dir: dir, paid: make(map[[32]byte]bool), paidRequests: make(map[[32]byte]bool)}
+	o := &Operator{key: key, self: idOf(key.Public()), cfg: cfg, journal: journal.New(st.Ledger, "toll: operator"), issuer: issuer, dir: dir, paid: make(map[[32]byte]bool), paidRequests: make(map[[32]byte]bool)}
 	err = st.Ledger.Scan(ctx, 0, func(e ledger.Entry) error {
 		if err := o.replay(e); err != nil {
 			return fmt.Errorf("toll: operator: ledger entry %d: %w", e.Seq, err)
@@ -218,7 +225,7 @@ func (o *Operator) record(ctx context.Context, b []byte) error {
 	if err != nil || apply == nil {
 		return err
 	}
-	if _, err := o.l.Append(ctx, kind, b); err != nil {
+	if err := o.journal.Append(ctx, kind, b, nil); err != nil {
 		return fmt.Errorf("toll: recording: %w", err)
 	}
 	return apply()

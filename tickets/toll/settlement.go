@@ -89,8 +89,9 @@ type candidate struct {
 // tickets of this operator's, at the partner's fares. The statements and
 // the paid tickets are one ledger entry, so a crash leaves the settlement
 // recorded whole or not at all. If recording it fails, the ledger may
-// still hold it (a lost database connection), so every later Settle fails
-// until the operator is reopened from its ledger. It returns one result
+// still hold it (a lost database connection), so every later Settle (and
+// every other append of the operator's) fails until the operator is
+// reopened from its ledger. It returns one result
 // per request, in order, and the new statements.
 func (o *Operator) Settle(ctx context.Context, requests [][]byte, now time.Time) ([]Result, []*Statement, error) {
 	if ctx == nil {
@@ -102,9 +103,6 @@ func (o *Operator) Settle(ctx context.Context, requests [][]byte, now time.Time)
 	}
 	o.settleMu.Lock()
 	defer o.settleMu.Unlock()
-	if o.settleErr != nil {
-		return nil, nil, o.settleErr
-	}
 
 	results := make([]Result, len(requests))
 	cands := make([]*candidate, len(requests))
@@ -177,12 +175,12 @@ func (o *Operator) Settle(ctx context.Context, requests [][]byte, now time.Time)
 	if err != nil {
 		return nil, nil, err
 	}
-	if _, err := o.l.Append(ctx, kindSettlement, rec); err != nil {
+	if err := o.journal.Append(ctx, kindSettlement, rec, nil); err != nil {
 		// The ledger may hold the settlement although it reports an error
 		// (a database connection lost after the insert): settling again
 		// from memory could pay its tickets twice under reused statement
-		// numbers. Only a rebuild from the ledger knows.
-		o.settleErr = fmt.Errorf("toll: an earlier settlement may or may not be recorded; reopen the operator: %w", err)
+		// numbers. Only a rebuild from the ledger knows; until then the
+		// journal refuses.
 		return nil, nil, fmt.Errorf("toll: recording settlement: %w", err)
 	}
 	o.commit(b)

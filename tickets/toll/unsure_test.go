@@ -1,6 +1,7 @@
 package toll
 
 import (
+	"bytes"
 	"errors"
 	"testing"
 	"time"
@@ -64,5 +65,79 @@ func TestSettleAfterUnsureAppend(t *testing.T) {
 		if n != 1 {
 			t.Errorf("request %d is paid by %d statements", i, n)
 		}
+	}
+}
+
+// TestRegisterAfterUnsureAppend: a registration whose ledger append
+// reported an error may still be recorded. Until the authority is reopened
+// it registers nothing more (a retry with another key would certify two
+// keys for one vehicle); reopened, registering the vehicle again with the
+// same key hands back the recorded registration, and with another key is
+// refused.
+func TestRegisterAfterUnsureAppend(t *testing.T) {
+	l := &recordtest.UnsureLedger{Memory: ledger.NewMemory(), Fail: kindRegistration}
+	authKey := mustKey(t)
+	a, err := OpenAuthority(ctx, authKey, l)
+	check(t, err)
+	vk, other := mustKey(t), mustKey(t)
+	if _, err := a.Register(ctx, 7, vk.Public(), day0); !errors.Is(err, recordtest.ErrLostReply) {
+		t.Fatalf("registration with a lost reply: %v", err)
+	}
+	if _, err := a.Register(ctx, 7, other.Public(), day0); err == nil {
+		t.Fatal("registered vehicle 7 again, with another key, before the authority was reopened")
+	}
+	if _, err := a.Register(ctx, 8, vk.Public(), day0); err == nil {
+		t.Fatal("registered another vehicle before the authority was reopened")
+	}
+	if l.Len() != 1 {
+		t.Fatalf("ledger holds %d registrations, want the 1 recorded", l.Len())
+	}
+
+	a, err = OpenAuthority(ctx, authKey, l)
+	check(t, err)
+	reg, err := a.Register(ctx, 7, vk.Public(), day0.Add(time.Hour))
+	check(t, err)
+	var recorded []byte
+	check(t, l.Scan(ctx, 0, func(e ledger.Entry) error { recorded = e.Payload; return nil }))
+	if !bytes.Equal(reg, recorded) {
+		t.Error("registering again with the same key did not return the recorded registration")
+	}
+	if _, err := a.Register(ctx, 7, other.Public(), day0.Add(time.Hour)); err == nil {
+		t.Error("reopened authority registered vehicle 7 with a second key")
+	}
+	if l.Len() != 1 {
+		t.Errorf("ledger holds %d registrations, want 1", l.Len())
+	}
+}
+
+// TestRegisterPlazaAfterUnsureAppend: a plaza registration whose append
+// reported an error may still be on the operator's ledger. Registering the
+// plaza again, with a new key, before the operator is reopened must be
+// refused: on the ledger the two registrations would make every later
+// replay of the operator fail. Reopened, the operator knows the recorded
+// one.
+func TestRegisterPlazaAfterUnsureAppend(t *testing.T) {
+	w := newWorld(t, 1)
+	a := w.ops[0]
+	l := &recordtest.UnsureLedger{Memory: ledger.NewMemory(), Fail: kindPlaza}
+	op, err := OpenOperator(ctx, a.key, w.config(0), Stores{Ledger: l, Spent: w.spent})
+	check(t, err)
+	first, second := mustKey(t), mustKey(t)
+	if _, err := op.RegisterPlaza(ctx, 9, "Plaza X", first.Public()); !errors.Is(err, recordtest.ErrLostReply) {
+		t.Fatalf("registration with a lost reply: %v", err)
+	}
+	if _, err := op.RegisterPlaza(ctx, 9, "Plaza X", second.Public()); err == nil {
+		t.Fatal("registered plaza 9 again, with another key, before the operator was reopened")
+	}
+	if _, err := op.PublishFares(ctx, testFares(), maxTrip, day0); err == nil {
+		t.Fatal("published fares before the operator was reopened")
+	}
+	op, err = OpenOperator(ctx, a.key, w.config(0), Stores{Ledger: l, Spent: w.spent})
+	check(t, err)
+	if _, err := op.RegisterPlaza(ctx, 9, "Plaza X", second.Public()); err == nil {
+		t.Error("reopened operator registered plaza 9 a second time")
+	}
+	if _, err := OpenOperator(ctx, a.key, w.config(0), Stores{Ledger: l, Spent: w.spent}); err != nil {
+		t.Errorf("operator's ledger no longer replays: %v", err)
 	}
 }
