@@ -380,7 +380,9 @@ func (b *Board) add(r *Review, right [32]byte) {
 // yet. Otherwise it is refused and nothing is recorded: a review with a
 // right that has posted a different review reveals the right (a
 // [*tickets.ReuseError] of kind trs.Revealed, whose Key the shop maps to
-// the buyer with [Shop.Buyer]); the same ticket again is Linked.
+// the buyer with [Shop.Buyer]); the same ticket again is Linked. After an
+// append of unknown outcome the board refuses every review, spending
+// nothing, until it is opened again from its ledger.
 //
 // Verification costs a TRS verification over the sale's ring and an arsig
 // verification over the roster's; it runs outside the board's lock.
@@ -397,6 +399,12 @@ func (b *Board) Post(ctx context.Context, rec []byte, now time.Time) (*Review, e
 	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	// Spending cannot be undone: a board that will refuse the append
+	// refuses before it, or the right would be used up by a review that is
+	// not posted, and the buyer's next, different review would reveal it.
+	if err := b.journal.Ready(ctx, ErrRefused); err != nil {
+		return nil, fmt.Errorf("reviews: recording the review: %w", err)
+	}
 	if err := b.spend(ctx, acc); err != nil {
 		return nil, err
 	}

@@ -163,6 +163,31 @@ func TestPostAfterFailedAppend(t *testing.T) {
 	}
 }
 
+// TestRefusedUnspentAfterFailedAppend: once an append has failed, the
+// board refuses every review until it is opened again, and spends none of
+// their rights: a buyer refused then may write its review anew after the
+// board is reopened, and is not revealed for it.
+func TestRefusedUnspentAfterFailedAppend(t *testing.T) {
+	w := newWorld(t, kettle)
+	fl := &failingLedger{Ledger: ledger.NewMemory()}
+	spent := trs.NewMemoryStore()
+	b := w.newBoard(t, fl, spent)
+	must(b.AddSale(ctx, w.sales[0].Bytes()))
+	must(b.AddRoster(ctx, w.roster.Bytes()))
+	fl.fail = true
+	if _, err := b.Post(ctx, w.review(t, w.purchases[0], 3, "fine").Bytes(), t0.Add(time.Hour)); err == nil {
+		t.Fatal("post succeeded on a failing ledger")
+	}
+	p := w.purchases[1]
+	if _, err := b.Post(ctx, w.review(t, p, 2, "first draft").Bytes(), t0.Add(time.Hour)); !errors.Is(err, ErrRefused) {
+		t.Fatalf("post on a board whose last append has an unknown outcome: %v", err)
+	}
+	b = w.newBoard(t, fl, spent)
+	if _, err := b.Post(ctx, w.review(t, p, 4, "second draft").Bytes(), t0.Add(time.Hour)); err != nil {
+		t.Fatalf("a review written anew after the board refused the first: %v", err)
+	}
+}
+
 // TestTwoRightsOfOneCustomer: a customer who bought twice in one sale
 // reviews twice, and the two reviews are independent, not a reuse.
 func TestTwoRightsOfOneCustomer(t *testing.T) {
