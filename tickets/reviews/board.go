@@ -211,13 +211,21 @@ func (b *Board) applySale(rec []byte) (*tickets.Sale, error) {
 }
 
 // AddSale applies a sale record of the shop, so that reviews of its rights
-// can be posted, and records it. Adding a sale again is a no-op.
+// can be posted, and records it. Adding a sale again is a no-op; after an
+// append of unknown outcome AddSale refuses, until the board is opened
+// again from its ledger.
 func (b *Board) AddSale(ctx context.Context, rec []byte) (*tickets.Sale, error) {
 	if ctx == nil {
 		return nil, errNilContext
 	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	// The redeemer applies a sale before it is recorded: after a failed
+	// append, a sale it holds may not be on the ledger, so adding it again
+	// must not report it recorded.
+	if err := b.journal.Ready(ctx, ErrRefused); err != nil {
+		return nil, fmt.Errorf("reviews: recording the sale: %w", err)
+	}
 	s, err := tickets.ParseSale(rec)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrMalformed, err)

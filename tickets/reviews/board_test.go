@@ -188,6 +188,27 @@ func TestRefusedUnspentAfterFailedAppend(t *testing.T) {
 	}
 }
 
+// TestAddSaleAfterFailedAppend: a sale whose recording failed is not
+// reported added when it is added again before the board is opened again;
+// the board opened again records it.
+func TestAddSaleAfterFailedAppend(t *testing.T) {
+	w := newWorld(t, kettle)
+	fl := &failingLedger{Ledger: ledger.NewMemory()}
+	b := w.newBoard(t, fl, trs.NewMemoryStore())
+	fl.fail = true
+	if _, err := b.AddSale(ctx, w.sales[0].Bytes()); err == nil {
+		t.Fatal("sale added on a failing ledger")
+	}
+	if _, err := b.AddSale(ctx, w.sales[0].Bytes()); !errors.Is(err, ErrRefused) {
+		t.Fatalf("the unrecorded sale added again: %v", err)
+	}
+	b = w.newBoard(t, fl, trs.NewMemoryStore())
+	must(b.AddSale(ctx, w.sales[0].Bytes()))
+	if n := fl.Len(); n != 1 {
+		t.Fatalf("%d entries on the board's ledger, want the sale", n)
+	}
+}
+
 // TestTwoRightsOfOneCustomer: a customer who bought twice in one sale
 // reviews twice, and the two reviews are independent, not a reuse.
 func TestTwoRightsOfOneCustomer(t *testing.T) {
