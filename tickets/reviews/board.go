@@ -254,19 +254,24 @@ func (b *Board) checkRoster(rec []byte) (*Roster, error) {
 	return r, nil
 }
 
-// follows checks that r is the shop's next roster and keeps every customer
-// of the one before: a shop cannot shrink the anonymity set of later
-// reviews by publishing a smaller roster, such as one for a few customers
-// it wants to tell apart. The caller holds b.mu, or replays.
+// follows checks that r is numbered after the latest roster applied and
+// keeps every customer of it: a shop cannot shrink the anonymity set of
+// later reviews by publishing a smaller roster, such as one for a few
+// customers it wants to tell apart. Numbers may skip: a roster whose
+// append had an unknown outcome may be on the shop's ledger though the
+// shop never returned it, and the shop opened again numbers on after it.
+// The caller holds b.mu, or replays.
 func (b *Board) follows(r *Roster) error {
-	if r.number != uint64(len(b.rosters)) {
-		return fmt.Errorf("%w: roster %d after %d rosters", ErrRefused, r.number, len(b.rosters))
+	prev := b.latest
+	if prev == nil {
+		return nil
 	}
-	if prev := b.latest; prev != nil {
-		for i := range prev.ring.Len() {
-			if _, in := r.ring.IndexOf(prev.ring.Key(i)); !in {
-				return fmt.Errorf("%w: roster %d leaves out a customer of roster %d", ErrRefused, r.number, prev.number)
-			}
+	if r.number <= prev.number {
+		return fmt.Errorf("%w: roster %d after roster %d", ErrRefused, r.number, prev.number)
+	}
+	for i := range prev.ring.Len() {
+		if _, in := r.ring.IndexOf(prev.ring.Key(i)); !in {
+			return fmt.Errorf("%w: roster %d leaves out a customer of roster %d", ErrRefused, r.number, prev.number)
 		}
 	}
 	return nil
@@ -279,8 +284,8 @@ func (b *Board) addRoster(r *Roster) {
 
 // AddRoster applies a roster signed by the shop for the board's moderator,
 // so that reviews can be signed under it, and records it. Each roster must
-// be the shop's next and list every customer of the one before. Adding a
-// roster again is a no-op.
+// be numbered after the latest applied and list every customer of it.
+// Adding a roster again is a no-op.
 func (b *Board) AddRoster(ctx context.Context, rec []byte) (*Roster, error) {
 	if ctx == nil {
 		return nil, errNilContext

@@ -74,8 +74,8 @@
 // knows who bought in each sale, which right wrote it, and so that the
 // sale's other reviews were written by the other buyers.
 //
-// A board accepts each roster only as the shop's next, listing every
-// customer of the one before, so a shop cannot publish a roster of the few
+// A board accepts each roster only after the latest it applied, listing
+// every customer of that one, so a shop cannot publish a roster of the few
 // customers it wants to tell apart; a buyer signs under the board's latest
 // roster.
 //
