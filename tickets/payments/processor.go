@@ -37,8 +37,9 @@ type Processor struct {
 // OpenProcessor returns the processor that signs with key, opens with
 // opener and keeps its state in l, replaying what l holds: every
 // enrollment proof, roster and disclosure is verified, and one that does
-// not verify makes OpenProcessor fail. Entries of other packages are
-// skipped.
+// not verify makes OpenProcessor fail, as does a key enrolled twice, which
+// [Processor.Enroll] never records (an error wrapping [ErrRefused] and
+// [ledger.ErrCorrupt]). Entries of other packages are skipped.
 func OpenProcessor(ctx context.Context, key *ecdsa.PrivateKey, opener *arsig.OpenerKey, l ledger.Ledger) (*Processor, error) {
 	if ctx == nil {
 		return nil, errNilContext
@@ -66,6 +67,9 @@ func (p *Processor) replay(e ledger.Entry) error {
 		en, err := p.checkEnrollment(e.Payload)
 		if err != nil {
 			return err
+		}
+		if _, dup := p.enrolled[keyOf(en.customer)]; dup {
+			return fmt.Errorf("%w: %w: a second enrollment of key %x", ErrRefused, ledger.ErrCorrupt, en.customer.Bytes()[:4])
 		}
 		p.enrolled[keyOf(en.customer)] = en
 	case kindRoster:

@@ -139,6 +139,33 @@ func TestProcessorReplayRefuses(t *testing.T) {
 	}
 }
 
+// TestReplayRefusesSecondEnrollment: a ledger holding a second enrollment
+// of one key (two processes enrolling it at once on one database ledger,
+// or a rewritten ledger) is not one the processor wrote, since Enroll
+// enrolls a key once. A processor rebuilt from it by taking the later
+// enrollment would charge the key's disputed payments to another account
+// than the running one does.
+func TestReplayRefusesSecondEnrollment(t *testing.T) {
+	w := newWorld(t, 2)
+	again := must(NewEnrollment(w.customers[0], w.procKey.Public(), w.opener.Public(), []byte("second account"), t0))
+	l := ledger.NewMemory()
+	w.procL.Scan(ctx, 0, func(e ledger.Entry) error {
+		_, err := l.Append(ctx, e.Kind, e.Payload)
+		return err
+	})
+	must(l.Append(ctx, kindEnrollment, again.Bytes()))
+	p, err := OpenProcessor(ctx, w.procKey, w.opener, l)
+	if !errors.Is(err, ErrRefused) || !errors.Is(err, ledger.ErrCorrupt) {
+		account := ""
+		if p != nil {
+			if en, ok := p.Enrollment(w.customers[0].Public()); ok {
+				account = string(en.Account())
+			}
+		}
+		t.Fatalf("ledger with a key enrolled twice: %v; the key's account is %q", err, account)
+	}
+}
+
 func enrollmentOf(w *world, c *arsig.PrivateKey) []byte {
 	en, _ := w.proc.Enrollment(c.Public())
 	return en.Bytes()
