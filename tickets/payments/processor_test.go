@@ -166,6 +166,45 @@ func TestReplayRefusesSecondEnrollment(t *testing.T) {
 	}
 }
 
+// TestReplayRefusesSecondDisclosure: the processor discloses a payment
+// once, and opening it again, or a copy re-signed by another customer (the
+// same ID), returns that disclosure. A ledger with a second disclosure of
+// one payment ID (two processes on one ledger) is not one it wrote; taking
+// the later one, a rebuilt processor would answer a dispute with another
+// disclosure, naming another payer, than the running one did.
+func TestReplayRefusesSecondDisclosure(t *testing.T) {
+	w := newWorld(t, 4)
+	p := w.pay(t, 1, 100, "x")
+	before := ledger.NewMemory()
+	w.procL.Scan(ctx, 0, func(e ledger.Entry) error {
+		_, err := before.Append(ctx, e.Kind, e.Payload)
+		return err
+	})
+	must(w.proc.Open(ctx, p.Bytes(), "dispute", t0))
+	resigned := *p
+	resigned.sig = must(arsig.Sign(w.customers[2], w.roster.ring, w.roster.opener, p.id[:]))
+	second := must(must(OpenProcessor(ctx, w.procKey, w.opener, before)).Open(ctx, resigned.Bytes(), "dispute", t0))
+	l := ledger.NewMemory()
+	w.procL.Scan(ctx, 0, func(e ledger.Entry) error {
+		_, err := l.Append(ctx, e.Kind, e.Payload)
+		return err
+	})
+	must(l.Append(ctx, kindDisclosure, second.Bytes()))
+	proc, err := OpenProcessor(ctx, w.procKey, w.opener, l)
+	if !errors.Is(err, ErrRefused) || !errors.Is(err, ledger.ErrCorrupt) {
+		named := -1
+		if proc != nil {
+			d := must(proc.Open(ctx, p.Bytes(), "dispute", t0))
+			for i, c := range w.customers {
+				if d.Customer().Equal(c.Public()) {
+					named = i
+				}
+			}
+		}
+		t.Fatalf("ledger with a payment disclosed twice: %v; the rebuilt processor's disclosure names customer %d", err, named)
+	}
+}
+
 func enrollmentOf(w *world, c *arsig.PrivateKey) []byte {
 	en, _ := w.proc.Enrollment(c.Public())
 	return en.Bytes()
