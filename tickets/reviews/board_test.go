@@ -209,6 +209,39 @@ func TestAddSaleAfterFailedAppend(t *testing.T) {
 	}
 }
 
+// TestRevealedThoughNotPosted: a right's second, different review reveals
+// it even when the first was never posted (the board spent the right and
+// failed to record the review), to the board and to anyone holding both
+// reviews; the first sent again is posted.
+func TestRevealedThoughNotPosted(t *testing.T) {
+	w := newWorld(t, kettle)
+	fl := &failingLedger{Ledger: ledger.NewMemory()}
+	spent := trs.NewMemoryStore()
+	b := w.newBoard(t, fl, spent)
+	must(b.AddSale(ctx, w.sales[0].Bytes()))
+	must(b.AddRoster(ctx, w.roster.Bytes()))
+	p := w.purchases[0]
+	first := w.review(t, p, 5, "first")
+	now := t0.Add(time.Hour)
+	fl.fail = true
+	if _, err := b.Post(ctx, first.Bytes(), now); err == nil {
+		t.Fatal("post succeeded on a failing ledger")
+	}
+	second := w.review(t, p, 1, "written anew")
+	res := must(trs.Trace(p.sale.Tag(), first.ticket.Message(), first.ticket.Signature(), second.ticket.Message(), second.ticket.Signature()))
+	if res.Kind != trs.Revealed || !res.Key.Equal(p.right.Public()) {
+		t.Fatalf("the two reviews trace as %v", res.Kind)
+	}
+	b = w.newBoard(t, fl, spent)
+	var reuse *tickets.ReuseError
+	if _, err := b.Post(ctx, second.Bytes(), now); !errors.As(err, &reuse) || reuse.Kind != trs.Revealed {
+		t.Fatalf("the second review of a right whose first was not posted: %v, want revealed", err)
+	}
+	if _, err := b.Post(ctx, first.Bytes(), now); err != nil {
+		t.Fatalf("the first review sent again: %v", err)
+	}
+}
+
 // TestTwoRightsOfOneCustomer: a customer who bought twice in one sale
 // reviews twice, and the two reviews are independent, not a reuse.
 func TestTwoRightsOfOneCustomer(t *testing.T) {
