@@ -117,3 +117,60 @@ func TestMerchantRosters(t *testing.T) {
 		t.Error("adding a roster again changed it")
 	}
 }
+
+// TestPaymentFieldsBound: every stated field of a payment is under its ring
+// signature (through its ID): the payment with its roster, merchant,
+// amount, reference, time or nonce changed and its signature kept is
+// refused as a bad signature, also by the merchant it is redirected to.
+func TestPaymentFieldsBound(t *testing.T) {
+	w := newWorld(t, 3)
+	var keys []*arsig.PublicKey
+	for _, c := range w.customers {
+		keys = append(keys, c.Public())
+	}
+	r2 := must(w.proc.PublishRoster(ctx, keys, limit, t0, t0.Add(24*time.Hour)))
+	must(w.merchant.AddRoster(r2.Bytes()))
+	other := must(ecdsa.GenerateKey())
+	m2 := must(NewMerchant(other.Public(), w.procKey.Public(), w.used))
+	must(m2.AddRoster(w.roster.Bytes()))
+	p := w.pay(t, 0, 1250, "order 17")
+	for name, edit := range map[string]func(q *Payment){
+		"roster":    func(q *Payment) { q.roster = r2.ID() },
+		"merchant":  func(q *Payment) { q.merchant = other.Public() },
+		"amount":    func(q *Payment) { q.amount = eurs(1251) },
+		"reference": func(q *Payment) { q.reference = []byte("order 18") },
+		"time":      func(q *Payment) { q.time = q.time.Add(time.Second) },
+		"nonce":     func(q *Payment) { q.nonce[0] ^= 1 },
+	} {
+		q := *p
+		edit(&q)
+		m := w.merchant
+		if name == "merchant" {
+			m = m2
+		}
+		if _, err := m.Accept(ctx, q.Bytes(), t0.Add(time.Hour)); !errors.Is(err, ErrBadSignature) {
+			t.Errorf("payment with its %s changed: %v", name, err)
+		}
+	}
+	if err := w.accept(p.Bytes()); err != nil {
+		t.Fatalf("the payment after the forgeries: %v", err)
+	}
+}
+
+// TestRosterBoundsIncluded: a roster covers a payment of exactly its limit,
+// made at the first second of its validity and received at the last
+// (ValidUntil is included), and no payment made a second later.
+func TestRosterBoundsIncluded(t *testing.T) {
+	w := newWorld(t, 2)
+	from, until := w.roster.ValidFrom(), w.roster.ValidUntil()
+	first := must(NewPayment(w.customers[0], w.roster, w.shopKey.Public(), limit, nil, from))
+	last := must(NewPayment(w.customers[1], w.roster, w.shopKey.Public(), eurs(1), nil, until))
+	for name, p := range map[string]*Payment{"at the limit, made at ValidFrom": first, "made at ValidUntil": last} {
+		if _, err := w.merchant.Accept(ctx, p.Bytes(), until); err != nil {
+			t.Errorf("payment %s, received at ValidUntil: %v", name, err)
+		}
+	}
+	if _, err := NewPayment(w.customers[0], w.roster, w.shopKey.Public(), eurs(1), nil, until.Add(time.Second)); !errors.Is(err, ErrRefused) {
+		t.Errorf("payment made after ValidUntil: %v", err)
+	}
+}
