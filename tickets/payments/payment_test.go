@@ -8,7 +8,10 @@ import (
 
 	"github.com/ringtrace/ringtrace/arsig"
 	"github.com/ringtrace/ringtrace/ecdsa"
+	"github.com/ringtrace/ringtrace/tickets"
+	"github.com/ringtrace/ringtrace/tickets/internal/recordtest"
 	"github.com/ringtrace/ringtrace/tickets/internal/wire"
+	"github.com/ringtrace/ringtrace/tickets/ledger"
 )
 
 // TestPayOnce: a payment is accepted once, and so is a copy re-signed by
@@ -172,5 +175,37 @@ func TestRosterBoundsIncluded(t *testing.T) {
 	}
 	if _, err := NewPayment(w.customers[0], w.roster, w.shopKey.Public(), eurs(1), nil, until.Add(time.Second)); !errors.Is(err, ErrRefused) {
 		t.Errorf("payment made after ValidUntil: %v", err)
+	}
+}
+
+// TestAcceptedOnceAcrossRestart: with a used set on a ledger, a payment
+// accepted before the merchant restarts is refused after it; and one whose
+// use reported an unknown outcome (the identifier stored, the reply lost) is
+// not accepted, neither again before the set is reopened nor after.
+func TestAcceptedOnceAcrossRestart(t *testing.T) {
+	w := newWorld(t, 2)
+	const kindUsed = 0x0105 // package tickets' used identifier (docs/spec/tickets.md)
+	l := &recordtest.UnsureLedger{Memory: ledger.NewMemory()}
+	open := func() *Merchant {
+		m := must(NewMerchant(w.shopKey.Public(), w.procKey.Public(), must(tickets.OpenUsedSet(ctx, l))))
+		must(m.AddRoster(w.roster.Bytes()))
+		return m
+	}
+	now := t0.Add(time.Hour)
+	m := open()
+	p, q := w.pay(t, 0, 100, "before the restart"), w.pay(t, 1, 200, "lost reply")
+	must(m.Accept(ctx, p.Bytes(), now))
+	l.Fail = kindUsed
+	if _, err := m.Accept(ctx, q.Bytes(), now); !errors.Is(err, recordtest.ErrLostReply) {
+		t.Fatalf("payment whose use lost its reply: %v", err)
+	}
+	if _, err := m.Accept(ctx, q.Bytes(), now); err == nil {
+		t.Fatal("payment accepted after its use had an unknown outcome")
+	}
+	m = open()
+	for name, b := range map[string][]byte{"accepted before the restart": p.Bytes(), "whose use lost its reply": q.Bytes()} {
+		if _, err := m.Accept(ctx, b, now); !errors.Is(err, ErrUsed) {
+			t.Errorf("payment %s, after the restart: %v", name, err)
+		}
 	}
 }
