@@ -8,7 +8,10 @@ import (
 
 	"github.com/ringtrace/ringtrace/arsig"
 	"github.com/ringtrace/ringtrace/ecdsa"
+	"github.com/ringtrace/ringtrace/tickets"
+	"github.com/ringtrace/ringtrace/tickets/internal/recordtest"
 	"github.com/ringtrace/ringtrace/tickets/internal/wire"
+	"github.com/ringtrace/ringtrace/tickets/ledger"
 )
 
 // TestPayOnce: a payment is accepted once, and so is a copy re-signed by
@@ -115,5 +118,94 @@ func TestMerchantRosters(t *testing.T) {
 	}
 	if again := must(w.merchant.AddRoster(w.roster.Bytes())); again.ID() != w.roster.ID() {
 		t.Error("adding a roster again changed it")
+	}
+}
+
+// TestPaymentFieldsBound: every stated field of a payment is under its ring
+// signature (through its ID): the payment with its roster, merchant,
+// amount, reference, time or nonce changed and its signature kept is
+// refused as a bad signature, also by the merchant it is redirected to.
+func TestPaymentFieldsBound(t *testing.T) {
+	w := newWorld(t, 3)
+	var keys []*arsig.PublicKey
+	for _, c := range w.customers {
+		keys = append(keys, c.Public())
+	}
+	r2 := must(w.proc.PublishRoster(ctx, keys, limit, t0, t0.Add(24*time.Hour)))
+	must(w.merchant.AddRoster(r2.Bytes()))
+	other := must(ecdsa.GenerateKey())
+	m2 := must(NewMerchant(other.Public(), w.procKey.Public(), w.used))
+	must(m2.AddRoster(w.roster.Bytes()))
+	p := w.pay(t, 0, 1250, "order 17")
+	for name, edit := range map[string]func(q *Payment){
+		"roster":    func(q *Payment) { q.roster = r2.ID() },
+		"merchant":  func(q *Payment) { q.merchant = other.Public() },
+		"amount":    func(q *Payment) { q.amount = eurs(1251) },
+		"reference": func(q *Payment) { q.reference = []byte("order 18") },
+		"time":      func(q *Payment) { q.time = q.time.Add(time.Second) },
+		"nonce":     func(q *Payment) { q.nonce[0] ^= 1 },
+	} {
+		q := *p
+		edit(&q)
+		m := w.merchant
+		if name == "merchant" {
+			m = m2
+		}
+		if _, err := m.Accept(ctx, q.Bytes(), t0.Add(time.Hour)); !errors.Is(err, ErrBadSignature) {
+			t.Errorf("payment with its %s changed: %v", name, err)
+		}
+	}
+	if err := w.accept(p.Bytes()); err != nil {
+		t.Fatalf("the payment after the forgeries: %v", err)
+	}
+}
+
+// TestRosterBoundsIncluded: a roster covers a payment of exactly its limit,
+// made at the first second of its validity and received at the last
+// (ValidUntil is included), and no payment made a second later.
+func TestRosterBoundsIncluded(t *testing.T) {
+	w := newWorld(t, 2)
+	from, until := w.roster.ValidFrom(), w.roster.ValidUntil()
+	first := must(NewPayment(w.customers[0], w.roster, w.shopKey.Public(), limit, nil, from))
+	last := must(NewPayment(w.customers[1], w.roster, w.shopKey.Public(), eurs(1), nil, until))
+	for name, p := range map[string]*Payment{"at the limit, made at ValidFrom": first, "made at ValidUntil": last} {
+		if _, err := w.merchant.Accept(ctx, p.Bytes(), until); err != nil {
+			t.Errorf("payment %s, received at ValidUntil: %v", name, err)
+		}
+	}
+	if _, err := NewPayment(w.customers[0], w.roster, w.shopKey.Public(), eurs(1), nil, until.Add(time.Second)); !errors.Is(err, ErrRefused) {
+		t.Errorf("payment made after ValidUntil: %v", err)
+	}
+}
+
+// TestAcceptedOnceAcrossRestart: with a used set on a ledger, a payment
+// accepted before the merchant restarts is refused after it; and one whose
+// use reported an unknown outcome (the identifier stored, the reply lost) is
+// not accepted, neither again before the set is reopened nor after.
+func TestAcceptedOnceAcrossRestart(t *testing.T) {
+	w := newWorld(t, 2)
+	const kindUsed = 0x0105 // package tickets' used identifier (docs/spec/tickets.md)
+	l := &recordtest.UnsureLedger{Memory: ledger.NewMemory()}
+	open := func() *Merchant {
+		m := must(NewMerchant(w.shopKey.Public(), w.procKey.Public(), must(tickets.OpenUsedSet(ctx, l))))
+		must(m.AddRoster(w.roster.Bytes()))
+		return m
+	}
+	now := t0.Add(time.Hour)
+	m := open()
+	p, q := w.pay(t, 0, 100, "before the restart"), w.pay(t, 1, 200, "lost reply")
+	must(m.Accept(ctx, p.Bytes(), now))
+	l.Fail = kindUsed
+	if _, err := m.Accept(ctx, q.Bytes(), now); !errors.Is(err, recordtest.ErrLostReply) {
+		t.Fatalf("payment whose use lost its reply: %v", err)
+	}
+	if _, err := m.Accept(ctx, q.Bytes(), now); err == nil {
+		t.Fatal("payment accepted after its use had an unknown outcome")
+	}
+	m = open()
+	for name, b := range map[string][]byte{"accepted before the restart": p.Bytes(), "whose use lost its reply": q.Bytes()} {
+		if _, err := m.Accept(ctx, b, now); !errors.Is(err, ErrUsed) {
+			t.Errorf("payment %s, after the restart: %v", name, err)
+		}
 	}
 }

@@ -37,8 +37,10 @@ type Processor struct {
 // OpenProcessor returns the processor that signs with key, opens with
 // opener and keeps its state in l, replaying what l holds: every
 // enrollment proof, roster and disclosure is verified, and one that does
-// not verify makes OpenProcessor fail. Entries of other packages are
-// skipped.
+// not verify makes OpenProcessor fail, as does a key enrolled twice or a
+// payment disclosed twice, which the processor never records (an error
+// wrapping [ErrRefused] and [ledger.ErrCorrupt]). Entries of other
+// packages are skipped.
 func OpenProcessor(ctx context.Context, key *ecdsa.PrivateKey, opener *arsig.OpenerKey, l ledger.Ledger) (*Processor, error) {
 	if ctx == nil {
 		return nil, errNilContext
@@ -67,6 +69,9 @@ func (p *Processor) replay(e ledger.Entry) error {
 		if err != nil {
 			return err
 		}
+		if _, dup := p.enrolled[keyOf(en.customer)]; dup {
+			return fmt.Errorf("%w: %w: a second enrollment of key %x", ErrRefused, ledger.ErrCorrupt, en.customer.Bytes()[:4])
+		}
 		p.enrolled[keyOf(en.customer)] = en
 	case kindRoster:
 		r, err := ParseRoster(e.Payload)
@@ -92,6 +97,9 @@ func (p *Processor) replay(e ledger.Entry) error {
 		}
 		if err := d.Check(p.key.Public(), r); err != nil {
 			return err
+		}
+		if _, dup := p.disclosures[d.payment.id]; dup {
+			return fmt.Errorf("%w: %w: a second disclosure of payment %x", ErrRefused, ledger.ErrCorrupt, d.payment.id[:4])
 		}
 		p.disclosures[d.payment.id] = d
 	default:

@@ -139,6 +139,72 @@ func TestProcessorReplayRefuses(t *testing.T) {
 	}
 }
 
+// TestReplayRefusesSecondEnrollment: a ledger holding a second enrollment
+// of one key (two processes enrolling it at once on one database ledger,
+// or a rewritten ledger) is not one the processor wrote, since Enroll
+// enrolls a key once. A processor rebuilt from it by taking the later
+// enrollment would charge the key's disputed payments to another account
+// than the running one does.
+func TestReplayRefusesSecondEnrollment(t *testing.T) {
+	w := newWorld(t, 2)
+	again := must(NewEnrollment(w.customers[0], w.procKey.Public(), w.opener.Public(), []byte("second account"), t0))
+	l := ledger.NewMemory()
+	w.procL.Scan(ctx, 0, func(e ledger.Entry) error {
+		_, err := l.Append(ctx, e.Kind, e.Payload)
+		return err
+	})
+	must(l.Append(ctx, kindEnrollment, again.Bytes()))
+	p, err := OpenProcessor(ctx, w.procKey, w.opener, l)
+	if !errors.Is(err, ErrRefused) || !errors.Is(err, ledger.ErrCorrupt) {
+		account := ""
+		if p != nil {
+			if en, ok := p.Enrollment(w.customers[0].Public()); ok {
+				account = string(en.Account())
+			}
+		}
+		t.Fatalf("ledger with a key enrolled twice: %v; the key's account is %q", err, account)
+	}
+}
+
+// TestReplayRefusesSecondDisclosure: the processor discloses a payment
+// once, and opening it again, or a copy re-signed by another customer (the
+// same ID), returns that disclosure. A ledger with a second disclosure of
+// one payment ID (two processes on one ledger) is not one it wrote; taking
+// the later one, a rebuilt processor would answer a dispute with another
+// disclosure, naming another payer, than the running one did.
+func TestReplayRefusesSecondDisclosure(t *testing.T) {
+	w := newWorld(t, 4)
+	p := w.pay(t, 1, 100, "x")
+	before := ledger.NewMemory()
+	w.procL.Scan(ctx, 0, func(e ledger.Entry) error {
+		_, err := before.Append(ctx, e.Kind, e.Payload)
+		return err
+	})
+	must(w.proc.Open(ctx, p.Bytes(), "dispute", t0))
+	resigned := *p
+	resigned.sig = must(arsig.Sign(w.customers[2], w.roster.ring, w.roster.opener, p.id[:]))
+	second := must(must(OpenProcessor(ctx, w.procKey, w.opener, before)).Open(ctx, resigned.Bytes(), "dispute", t0))
+	l := ledger.NewMemory()
+	w.procL.Scan(ctx, 0, func(e ledger.Entry) error {
+		_, err := l.Append(ctx, e.Kind, e.Payload)
+		return err
+	})
+	must(l.Append(ctx, kindDisclosure, second.Bytes()))
+	proc, err := OpenProcessor(ctx, w.procKey, w.opener, l)
+	if !errors.Is(err, ErrRefused) || !errors.Is(err, ledger.ErrCorrupt) {
+		named := -1
+		if proc != nil {
+			d := must(proc.Open(ctx, p.Bytes(), "dispute", t0))
+			for i, c := range w.customers {
+				if d.Customer().Equal(c.Public()) {
+					named = i
+				}
+			}
+		}
+		t.Fatalf("ledger with a payment disclosed twice: %v; the rebuilt processor's disclosure names customer %d", err, named)
+	}
+}
+
 func enrollmentOf(w *world, c *arsig.PrivateKey) []byte {
 	en, _ := w.proc.Enrollment(c.Public())
 	return en.Bytes()

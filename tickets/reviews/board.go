@@ -211,13 +211,21 @@ func (b *Board) applySale(rec []byte) (*tickets.Sale, error) {
 }
 
 // AddSale applies a sale record of the shop, so that reviews of its rights
-// can be posted, and records it. Adding a sale again is a no-op.
+// can be posted, and records it. Adding a sale again is a no-op; after an
+// append of unknown outcome AddSale refuses, until the board is opened
+// again from its ledger.
 func (b *Board) AddSale(ctx context.Context, rec []byte) (*tickets.Sale, error) {
 	if ctx == nil {
 		return nil, errNilContext
 	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	// The redeemer applies a sale before it is recorded: after a failed
+	// append, a sale it holds may not be on the ledger, so adding it again
+	// must not report it recorded.
+	if err := b.journal.Ready(ctx, ErrRefused); err != nil {
+		return nil, fmt.Errorf("reviews: recording the sale: %w", err)
+	}
 	s, err := tickets.ParseSale(rec)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrMalformed, err)
@@ -246,19 +254,24 @@ func (b *Board) checkRoster(rec []byte) (*Roster, error) {
 	return r, nil
 }
 
-// follows checks that r is the shop's next roster and keeps every customer
-// of the one before: a shop cannot shrink the anonymity set of later
-// reviews by publishing a smaller roster, such as one for a few customers
-// it wants to tell apart. The caller holds b.mu, or replays.
+// follows checks that r is numbered after the latest roster applied and
+// keeps every customer of it: a shop cannot shrink the anonymity set of
+// later reviews by publishing a smaller roster, such as one for a few
+// customers it wants to tell apart. Numbers may skip: a roster whose
+// append had an unknown outcome may be on the shop's ledger though the
+// shop never returned it, and the shop opened again numbers on after it.
+// The caller holds b.mu, or replays.
 func (b *Board) follows(r *Roster) error {
-	if r.number != uint64(len(b.rosters)) {
-		return fmt.Errorf("%w: roster %d after %d rosters", ErrRefused, r.number, len(b.rosters))
+	prev := b.latest
+	if prev == nil {
+		return nil
 	}
-	if prev := b.latest; prev != nil {
-		for i := range prev.ring.Len() {
-			if _, in := r.ring.IndexOf(prev.ring.Key(i)); !in {
-				return fmt.Errorf("%w: roster %d leaves out a customer of roster %d", ErrRefused, r.number, prev.number)
-			}
+	if r.number <= prev.number {
+		return fmt.Errorf("%w: roster %d after roster %d", ErrRefused, r.number, prev.number)
+	}
+	for i := range prev.ring.Len() {
+		if _, in := r.ring.IndexOf(prev.ring.Key(i)); !in {
+			return fmt.Errorf("%w: roster %d leaves out a customer of roster %d", ErrRefused, r.number, prev.number)
 		}
 	}
 	return nil
@@ -271,8 +284,8 @@ func (b *Board) addRoster(r *Roster) {
 
 // AddRoster applies a roster signed by the shop for the board's moderator,
 // so that reviews can be signed under it, and records it. Each roster must
-// be the shop's next and list every customer of the one before. Adding a
-// roster again is a no-op.
+// be numbered after the latest applied and list every customer of it.
+// Adding a roster again is a no-op.
 func (b *Board) AddRoster(ctx context.Context, rec []byte) (*Roster, error) {
 	if ctx == nil {
 		return nil, errNilContext
@@ -380,7 +393,9 @@ func (b *Board) add(r *Review, right [32]byte) {
 // yet. Otherwise it is refused and nothing is recorded: a review with a
 // right that has posted a different review reveals the right (a
 // [*tickets.ReuseError] of kind trs.Revealed, whose Key the shop maps to
-// the buyer with [Shop.Buyer]); the same ticket again is Linked.
+// the buyer with [Shop.Buyer]); the same ticket again is Linked. After an
+// append of unknown outcome the board refuses every review, spending
+// nothing, until it is opened again from its ledger.
 //
 // Verification costs a TRS verification over the sale's ring and an arsig
 // verification over the roster's; it runs outside the board's lock.
@@ -397,6 +412,12 @@ func (b *Board) Post(ctx context.Context, rec []byte, now time.Time) (*Review, e
 	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	// Spending cannot be undone: a board that will refuse the append
+	// refuses before it, or the right would be used up by a review that is
+	// not posted, and the buyer's next, different review would reveal it.
+	if err := b.journal.Ready(ctx, ErrRefused); err != nil {
+		return nil, fmt.Errorf("reviews: recording the review: %w", err)
+	}
 	if err := b.spend(ctx, acc); err != nil {
 		return nil, err
 	}

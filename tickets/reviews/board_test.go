@@ -163,6 +163,85 @@ func TestPostAfterFailedAppend(t *testing.T) {
 	}
 }
 
+// TestRefusedUnspentAfterFailedAppend: once an append has failed, the
+// board refuses every review until it is opened again, and spends none of
+// their rights: a buyer refused then may write its review anew after the
+// board is reopened, and is not revealed for it.
+func TestRefusedUnspentAfterFailedAppend(t *testing.T) {
+	w := newWorld(t, kettle)
+	fl := &failingLedger{Ledger: ledger.NewMemory()}
+	spent := trs.NewMemoryStore()
+	b := w.newBoard(t, fl, spent)
+	must(b.AddSale(ctx, w.sales[0].Bytes()))
+	must(b.AddRoster(ctx, w.roster.Bytes()))
+	fl.fail = true
+	if _, err := b.Post(ctx, w.review(t, w.purchases[0], 3, "fine").Bytes(), t0.Add(time.Hour)); err == nil {
+		t.Fatal("post succeeded on a failing ledger")
+	}
+	p := w.purchases[1]
+	if _, err := b.Post(ctx, w.review(t, p, 2, "first draft").Bytes(), t0.Add(time.Hour)); !errors.Is(err, ErrRefused) {
+		t.Fatalf("post on a board whose last append has an unknown outcome: %v", err)
+	}
+	b = w.newBoard(t, fl, spent)
+	if _, err := b.Post(ctx, w.review(t, p, 4, "second draft").Bytes(), t0.Add(time.Hour)); err != nil {
+		t.Fatalf("a review written anew after the board refused the first: %v", err)
+	}
+}
+
+// TestAddSaleAfterFailedAppend: a sale whose recording failed is not
+// reported added when it is added again before the board is opened again;
+// the board opened again records it.
+func TestAddSaleAfterFailedAppend(t *testing.T) {
+	w := newWorld(t, kettle)
+	fl := &failingLedger{Ledger: ledger.NewMemory()}
+	b := w.newBoard(t, fl, trs.NewMemoryStore())
+	fl.fail = true
+	if _, err := b.AddSale(ctx, w.sales[0].Bytes()); err == nil {
+		t.Fatal("sale added on a failing ledger")
+	}
+	if _, err := b.AddSale(ctx, w.sales[0].Bytes()); !errors.Is(err, ErrRefused) {
+		t.Fatalf("the unrecorded sale added again: %v", err)
+	}
+	b = w.newBoard(t, fl, trs.NewMemoryStore())
+	must(b.AddSale(ctx, w.sales[0].Bytes()))
+	if n := fl.Len(); n != 1 {
+		t.Fatalf("%d entries on the board's ledger, want the sale", n)
+	}
+}
+
+// TestRevealedThoughNotPosted: a right's second, different review reveals
+// it even when the first was never posted (the board spent the right and
+// failed to record the review), to the board and to anyone holding both
+// reviews; the first sent again is posted.
+func TestRevealedThoughNotPosted(t *testing.T) {
+	w := newWorld(t, kettle)
+	fl := &failingLedger{Ledger: ledger.NewMemory()}
+	spent := trs.NewMemoryStore()
+	b := w.newBoard(t, fl, spent)
+	must(b.AddSale(ctx, w.sales[0].Bytes()))
+	must(b.AddRoster(ctx, w.roster.Bytes()))
+	p := w.purchases[0]
+	first := w.review(t, p, 5, "first")
+	now := t0.Add(time.Hour)
+	fl.fail = true
+	if _, err := b.Post(ctx, first.Bytes(), now); err == nil {
+		t.Fatal("post succeeded on a failing ledger")
+	}
+	second := w.review(t, p, 1, "written anew")
+	res := must(trs.Trace(p.sale.Tag(), first.ticket.Message(), first.ticket.Signature(), second.ticket.Message(), second.ticket.Signature()))
+	if res.Kind != trs.Revealed || !res.Key.Equal(p.right.Public()) {
+		t.Fatalf("the two reviews trace as %v", res.Kind)
+	}
+	b = w.newBoard(t, fl, spent)
+	var reuse *tickets.ReuseError
+	if _, err := b.Post(ctx, second.Bytes(), now); !errors.As(err, &reuse) || reuse.Kind != trs.Revealed {
+		t.Fatalf("the second review of a right whose first was not posted: %v, want revealed", err)
+	}
+	if _, err := b.Post(ctx, first.Bytes(), now); err != nil {
+		t.Fatalf("the first review sent again: %v", err)
+	}
+}
+
 // TestTwoRightsOfOneCustomer: a customer who bought twice in one sale
 // reviews twice, and the two reviews are independent, not a reuse.
 func TestTwoRightsOfOneCustomer(t *testing.T) {

@@ -64,7 +64,10 @@
 // second, different review with the same right is refused and reveals the
 // right's key ([tickets.ReuseError], kind Revealed), which the shop maps to
 // the order that bought it ([Shop.Buyer]); the same review again is
-// refused as Linked. The author signature signs the roster's ID and the
+// refused as Linked. Two different reviews of one right reveal it to
+// whoever holds both, posted or not, so a buyer never writes a second
+// review of a right, and sends the same review again when it must resend.
+// The author signature signs the roster's ID and the
 // whole ticket, so it cannot be moved to another review, nor a ticket to
 // another author signature (a second use of one ticket is a replay).
 //
@@ -74,8 +77,8 @@
 // knows who bought in each sale, which right wrote it, and so that the
 // sale's other reviews were written by the other buyers.
 //
-// A board accepts each roster only as the shop's next, listing every
-// customer of the one before, so a shop cannot publish a roster of the few
+// A board accepts each roster only after the latest it applied, listing
+// every customer of that one, so a shop cannot publish a roster of the few
 // customers it wants to tell apart; a buyer signs under the board's latest
 // roster.
 //

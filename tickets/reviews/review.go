@@ -50,9 +50,12 @@ type Review struct {
 
 // NewReview returns the review of the purchase whose one-time key is right,
 // sold in sale, by the holder of customer, a member of roster, written at
-// time at. Reviewing the purchase again with a different review reveals
-// right (and so the buyer, to the shop) when both are posted; the same
-// review again is linked and refused.
+// time at. A right signs one review: a second, different review of the
+// purchase reveals right (and so the buyer, to the shop) to whoever holds
+// both, whether or not the first was posted — a board spends a right before
+// it records the review, and may fail to record it. A buyer who must send
+// its review again sends the same one: it is posted if it was not, and
+// refused as linked if it was.
 func NewReview(customer *arsig.PrivateKey, right *trs.PrivateKey, sale *tickets.Sale, roster *Roster, rating int, text string, at time.Time) (*Review, error) {
 	if customer == nil || right == nil || sale == nil || roster == nil {
 		return nil, fmt.Errorf("%w: review needs a customer key, a right, its sale and a roster", ErrMalformed)

@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/ringtrace/ringtrace/arsig"
 	"github.com/ringtrace/ringtrace/ecdsa"
 	"github.com/ringtrace/ringtrace/tickets"
+	"github.com/ringtrace/ringtrace/tickets/internal/recordtest"
 	"github.com/ringtrace/ringtrace/tickets/ledger"
 	"github.com/ringtrace/ringtrace/trs"
 )
@@ -101,6 +103,38 @@ func TestShopSellRetry(t *testing.T) {
 	}
 	if got, ok := s.Buyer(right.Public()); !ok || got.ID() != o.ID() {
 		t.Fatal("retried sale has no buyer")
+	}
+}
+
+// TestRosterAfterUnsureAppend: a roster whose append reported an error
+// may be on the shop's ledger though the shop never returned it, so the
+// board never got it. The shop opened again numbers its next roster after
+// it, and the board applies that one and posts reviews under it.
+func TestRosterAfterUnsureAppend(t *testing.T) {
+	w := newWorld(t, kettle)
+	l := &recordtest.UnsureLedger{Memory: ledger.NewMemory()}
+	w.shopL.Scan(ctx, 0, func(e ledger.Entry) error {
+		_, err := l.Append(ctx, e.Kind, e.Payload)
+		return err
+	})
+	s := must(OpenShop(ctx, w.shopKey, w.moderator.Public(), l, policy))
+	l.Fail = kindRoster
+	if _, err := s.PublishRoster(ctx, t0); !errors.Is(err, recordtest.ErrLostReply) {
+		t.Fatalf("roster with a lost reply: %v", err)
+	}
+	s = must(OpenShop(ctx, w.shopKey, w.moderator.Public(), l, policy))
+	next := must(s.PublishRoster(ctx, t0))
+	if _, err := w.board.AddRoster(ctx, next.Bytes()); err != nil {
+		t.Fatalf("the shop's roster after one it recorded but never returned: %v", err)
+	}
+	p := w.purchases[0]
+	r := must(NewReview(w.customers[p.customer], p.right, p.sale, next, 5, "x", t0.Add(time.Minute)))
+	if err := w.post(r); err != nil {
+		t.Fatalf("review under the new roster: %v", err)
+	}
+	reader := w.newBoard(t, copyLedger(t, w.boardL), trs.NewMemoryStore())
+	if _, ok := reader.Review(r.ID()); !ok {
+		t.Fatal("a reader's board lacks the review")
 	}
 }
 

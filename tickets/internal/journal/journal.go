@@ -33,11 +33,12 @@ func New(l ledger.Ledger, role string) *Journal {
 	return &Journal{l: l, role: role}
 }
 
-// Append appends a record of kind to the ledger. After an append that
-// failed it returns an error without appending, until the role is opened
-// again; that error, and the one for a nil context, wrap sentinel if it is
-// not nil.
-func (j *Journal) Append(ctx context.Context, kind ledger.Kind, payload []byte, sentinel error) error {
+// Ready returns the error that Append would refuse with now, without
+// appending, or nil if Append would try the ledger. A role calls it before
+// a step that it cannot undo and that an append must follow (spending a
+// ticket in a store of its own), so that it does not take the step only to
+// be refused the append.
+func (j *Journal) Ready(ctx context.Context, sentinel error) error {
 	if j == nil || j.l == nil {
 		return errors.New("journal: no ledger")
 	}
@@ -53,6 +54,17 @@ func (j *Journal) Append(ctx context.Context, kind ledger.Kind, payload []byte, 
 	}
 	if j.failed != nil {
 		return refused("%s: an earlier append may or may not be on the ledger; open it again from the ledger: %w", j.role, j.failed)
+	}
+	return nil
+}
+
+// Append appends a record of kind to the ledger. After an append that
+// failed it returns an error without appending, until the role is opened
+// again; that error, and the one for a nil context, wrap sentinel if it is
+// not nil.
+func (j *Journal) Append(ctx context.Context, kind ledger.Kind, payload []byte, sentinel error) error {
+	if err := j.Ready(ctx, sentinel); err != nil {
+		return err
 	}
 	if _, err := j.l.Append(ctx, kind, payload); err != nil {
 		j.failed = err

@@ -50,3 +50,25 @@ func TestJournalStopsAfterUnknownOutcome(t *testing.T) {
 		t.Fatal("nil journal appended")
 	}
 }
+
+func TestReadyBeforeAppend(t *testing.T) {
+	ctx := context.Background()
+	l := &lossyLedger{Memory: ledger.NewMemory()}
+	j := New(l, "test role")
+	if err := j.Ready(ctx, errSentinel); err != nil {
+		t.Fatalf("ready before any append: %v", err)
+	}
+	if err := j.Append(ctx, 1, []byte("a"), errSentinel); !errors.Is(err, errLost) {
+		t.Fatalf("first append: %v", err)
+	}
+	if err := j.Ready(ctx, errSentinel); !errors.Is(err, errSentinel) || !errors.Is(err, errLost) {
+		t.Fatalf("ready after an append of unknown outcome: %v", err)
+	}
+	var nilCtx context.Context
+	if err := New(l, "reopened").Ready(nilCtx, errSentinel); !errors.Is(err, errSentinel) {
+		t.Fatalf("ready with a nil context: %v", err)
+	}
+	if l.Len() != 1 {
+		t.Fatalf("Ready appended: %d entries", l.Len())
+	}
+}
