@@ -92,14 +92,16 @@ var errNoCharger = malformed("charger", "not made by OpenCharger")
 func (c *Charger) ready() bool { return c != nil && c.l != nil && c.seen != nil }
 
 // newPeriod parses a descriptor signed by the collector and makes its edge.
+// It returns billing's error, which the caller wraps: a descriptor given to
+// AddPeriod is refused, one on the ledger makes the ledger malformed.
 func (c *Charger) newPeriod(descriptor []byte) (*period, error) {
 	d, err := billing.ParsePeriod(descriptor, c.collector)
 	if err != nil {
-		return nil, fromBilling("period", err)
+		return nil, err
 	}
 	e, err := billing.NewEdge(d, c.id)
 	if err != nil {
-		return nil, fromBilling("charger", err)
+		return nil, err
 	}
 	return &period{desc: d, edge: e}, nil
 }
@@ -129,7 +131,7 @@ func (c *Charger) AddPeriod(ctx context.Context, descriptor []byte) (*billing.Pe
 	}
 	p, err := c.newPeriod(descriptor)
 	if err != nil {
-		return nil, err
+		return nil, fromBilling("period", err)
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
