@@ -98,9 +98,14 @@ func TestChargerPeriods(t *testing.T) {
 
 	_, err := c.Accept(ctx, early.Bytes(), tEnd.Add(MaxSkew+time.Minute))
 	wantErr(t, err, ErrUnknownPeriod)
+	// Only period 1 is held, and it has ended: the session may be of a
+	// period the charger has not been given, and the car is told to hand
+	// it over.
 	_, err = c.Accept(ctx, early.Bytes(), tEnd.Add(time.Minute))
-	wantErr(t, err, ErrRefused, billing.ErrPeriod) // only period 1 is held
-	p, err := c.AddPeriod(ctx, w.period)           // the car's copy
+	wantErr(t, err, ErrUnknownPeriod, billing.ErrPeriod)
+	_, errs := c.AcceptBatch(ctx, [][]byte{early.Bytes()}, tEnd.Add(time.Minute))
+	wantErr(t, errs[0], ErrUnknownPeriod, billing.ErrPeriod)
+	p, err := c.AddPeriod(ctx, w.period) // the car's copy
 	must(t, err)
 	if p.ID() != 2 {
 		t.Fatal("period number")
