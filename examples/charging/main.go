@@ -452,5 +452,6 @@ credits: %d spent at 3 machines over one spent store; %d double spend revealed, 
 }
 
 // billingSentinels are the errors an answer from the collector can name,
-// by index: they say the collector refused a record for good.
+// by index, so that the charger can tell a refusal for good from a book
+// that cannot append now (billing's ErrRefused).
 var billingSentinels = []error{billing.ErrMalformed, billing.ErrBadSignature, billing.ErrPeriod, billing.ErrRefused}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/ringtrace/ringtrace/arsig"
+	"github.com/ringtrace/ringtrace/ecdsa"
 	"github.com/ringtrace/ringtrace/tickets/billing"
 	"github.com/ringtrace/ringtrace/tickets/internal/wire"
 	"github.com/ringtrace/ringtrace/tickets/ledger"
@@ -227,6 +228,13 @@ func TestReplayRefusesForeignLedger(t *testing.T) {
 	}
 	_, err = OpenCharger(ctx, m, "charger-1", w.signer.Public(), money.MustNew(45, eur))
 	must(t, err)
+	// A period entry whose descriptor the collector did not sign (here: the
+	// ledger opened with another collector's key) is not the charger's
+	// writing either, and is refused as malformed.
+	stranger, err := ecdsa.GenerateKey()
+	must(t, err)
+	_, err = OpenCharger(ctx, m, "charger-1", stranger.Public(), rate)
+	wantErr(t, err, ErrMalformed, billing.ErrBadSignature)
 }
 
 // TestChargerBadInputs: nil and zero-value arguments are errors, never

@@ -92,14 +92,16 @@ var errNoCharger = malformed("charger", "not made by OpenCharger")
 func (c *Charger) ready() bool { return c != nil && c.l != nil && c.seen != nil }
 
 // newPeriod parses a descriptor signed by the collector and makes its edge.
+// It returns billing's error, which the caller wraps: a descriptor given to
+// AddPeriod is refused, one on the ledger makes the ledger malformed.
 func (c *Charger) newPeriod(descriptor []byte) (*period, error) {
 	d, err := billing.ParsePeriod(descriptor, c.collector)
 	if err != nil {
-		return nil, fromBilling("period", err)
+		return nil, err
 	}
 	e, err := billing.NewEdge(d, c.id)
 	if err != nil {
-		return nil, fromBilling("charger", err)
+		return nil, err
 	}
 	return &period{desc: d, edge: e}, nil
 }
@@ -129,7 +131,7 @@ func (c *Charger) AddPeriod(ctx context.Context, descriptor []byte) (*billing.Pe
 	}
 	p, err := c.newPeriod(descriptor)
 	if err != nil {
-		return nil, err
+		return nil, fromBilling("period", err)
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -163,7 +165,8 @@ func (c *Charger) candidates(now time.Time) []*period {
 
 // Accept checks a session a car hands over at time now (the charger's
 // clock) and queues it: the usage record must be for this charger, under
-// a period it holds ([ErrUnknownPeriod] otherwise), fit that period's
+// a period it holds ([ErrUnknownPeriod] otherwise: it holds none around
+// now, or none open at now that the record fits), fit that period's
 // descriptor and window, carry a ring signature by a member of its ring,
 // state a session's detail at the charger's rate, and end within
 // [MaxSkew] of now ([ErrRefused], wrapping billing's error where billing
@@ -198,7 +201,24 @@ func (c *Charger) Accept(ctx context.Context, b []byte, now time.Time) (*Session
 			break
 		}
 	}
-	return nil, fromBilling("usage", err)
+	return nil, refusal(cands, now, err)
+}
+
+// refusal wraps billing's error for a record that fits none of cands, the
+// periods the charger holds around now. If now is in none of their windows
+// — a period has just ended, or is about to start — the record may be of
+// the next period, whose descriptor the charger has not been given:
+// ErrUnknownPeriod, so that the car hands it over.
+func refusal(cands []*period, now time.Time, err error) error {
+	if !errors.Is(err, billing.ErrPeriod) {
+		return fromBilling("usage", err)
+	}
+	for _, p := range cands {
+		if !now.Before(p.desc.Start()) && now.Before(p.desc.End()) {
+			return fromBilling("usage", err)
+		}
+	}
+	return fmt.Errorf("%w: none open at %v: %w", ErrUnknownPeriod, now.UTC(), err)
 }
 
 // AcceptBatch is [Charger.Accept] for many sessions at once — those of a
@@ -249,7 +269,7 @@ func (c *Charger) AcceptBatch(ctx context.Context, bs [][]byte, now time.Time) (
 			case errors.Is(es[j], billing.ErrPeriod) && k < len(cands)-1:
 				next = append(next, i)
 			default:
-				errs[i] = fromBilling("usage", es[j])
+				errs[i] = refusal(cands, now, es[j])
 			}
 		}
 		todo = next

@@ -89,7 +89,8 @@ func TestChargerAccept(t *testing.T) {
 // period, and neither period's records under the other.
 func TestChargerPeriods(t *testing.T) {
 	w := newWorld(t, 2)
-	c := w.charger(ledger.NewMemory(), "charger-1")
+	l := ledger.NewMemory()
+	c := w.charger(l, "charger-1")
 	late := w.session(0, "charger-1", 1000, tEnd.Add(-time.Minute))
 	stale := w.session(1, "charger-1", 1000, tEnd.Add(-time.Minute))
 	w.next()
@@ -97,9 +98,14 @@ func TestChargerPeriods(t *testing.T) {
 
 	_, err := c.Accept(ctx, early.Bytes(), tEnd.Add(MaxSkew+time.Minute))
 	wantErr(t, err, ErrUnknownPeriod)
+	// Only period 1 is held, and it has ended: the session may be of a
+	// period the charger has not been given, and the car is told to hand
+	// it over.
 	_, err = c.Accept(ctx, early.Bytes(), tEnd.Add(time.Minute))
-	wantErr(t, err, ErrRefused, billing.ErrPeriod) // only period 1 is held
-	p, err := c.AddPeriod(ctx, w.period)           // the car's copy
+	wantErr(t, err, ErrUnknownPeriod, billing.ErrPeriod)
+	_, errs := c.AcceptBatch(ctx, [][]byte{early.Bytes()}, tEnd.Add(time.Minute))
+	wantErr(t, errs[0], ErrUnknownPeriod, billing.ErrPeriod)
+	p, err := c.AddPeriod(ctx, w.period) // the car's copy
 	must(t, err)
 	if p.ID() != 2 {
 		t.Fatal("period number")
@@ -107,10 +113,14 @@ func TestChargerPeriods(t *testing.T) {
 	if again, err := c.AddPeriod(ctx, w.period); err != nil || again != p {
 		t.Fatal("adding a period twice")
 	}
+	entries := l.Len()
 	ss, errs := c.AcceptBatch(ctx, [][]byte{early.Bytes(), late.Bytes()}, tEnd)
 	must(t, errors.Join(errs...))
 	if ss[0].ID() != early.ID() || ss[1].ID() != late.ID() {
 		t.Fatal("batch across the change")
+	}
+	if l.Len() != entries+2 {
+		t.Fatalf("a batch across the change took %d ledger entries, want one per period", l.Len()-entries)
 	}
 	// Once period 2 is well under way, a session of period 1 (whose
 	// period may have closed at the collector) is refused.
@@ -191,6 +201,43 @@ func TestChargerAcceptBatch(t *testing.T) {
 	_, errs = c.AcceptBatch(ctx, records(good), tEnd.Add(time.Hour))
 	for _, err := range errs {
 		wantErr(t, err, ErrUnknownPeriod)
+	}
+}
+
+// TestAcceptBatchEntries: a batch takes one ledger entry per 4096
+// sessions, and a charger opened again from them has every session queued,
+// in order.
+func TestAcceptBatchEntries(t *testing.T) {
+	if testing.Short() {
+		t.Skip("signs 4097 sessions")
+	}
+	w := newWorld(t, 2)
+	l := ledger.NewMemory()
+	c := w.charger(l, "charger-1")
+	p := w.descriptor()
+	now := tStart.Add(time.Hour)
+	ss := make([]*Session, maxEntryRecords+1)
+	for i := range ss {
+		var err error
+		ss[i], err = NewSession(w.cars[i%2], p, "charger-1", uint64(1000+i), rate, now)
+		must(t, err)
+	}
+	entries := l.Len()
+	_, errs := c.AcceptBatch(ctx, records(ss), now)
+	must(t, errors.Join(errs...))
+	if l.Len() != entries+2 {
+		t.Fatalf("%d sessions took %d ledger entries, want 2", len(ss), l.Len()-entries)
+	}
+	again, err := OpenCharger(ctx, l, "charger-1", w.signer.Public(), rate)
+	must(t, err)
+	got := again.Pending()
+	if len(got) != len(ss) {
+		t.Fatalf("%d of %d sessions queued after reopening", len(got), len(ss))
+	}
+	for i := range ss {
+		if !bytes.Equal(got[i], ss[i].Bytes()) {
+			t.Fatalf("session %d queued out of order", i)
+		}
 	}
 }
 

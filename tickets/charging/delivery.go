@@ -34,11 +34,13 @@ func (c *Charger) Pending() [][]byte {
 // charger delivered too: the collector bills each record once.
 //
 // A record answered nil leaves the queue. So does one refused for good,
-// with an error wrapping one of billing's sentinels (a period closed before
-// the record arrived, say), which Deliver returns wrapped in [ErrRefused].
-// Any other answer (a transport failure, a context ended) leaves the record
-// queued for the next Deliver, and is returned too. Deliver returns the
-// number of records that left the queue as billed.
+// with an error wrapping billing's ErrMalformed, ErrBadSignature or
+// ErrPeriod (a period closed before the record arrived, say), which Deliver
+// returns wrapped in [ErrRefused]. Any other answer (a transport failure, a
+// context ended, billing's ErrRefused from a book that appends nothing
+// until it is reopened) leaves the record queued for the next Deliver, and
+// is returned too. Deliver returns the number of records that left the
+// queue as billed.
 //
 // A crash after the collector took records and before the answers reached
 // the ledger leaves them queued; the next delivery sends them again, and
@@ -91,10 +93,14 @@ func (c *Charger) Deliver(ctx context.Context, send func(context.Context, [][]by
 	return billed, errors.Join(errs...)
 }
 
-// final reports whether the collector refused a record for good: with one
-// of billing's sentinels, rather than a failure to reach it.
+// final reports whether the collector refused a record for good: as
+// malformed, for its ring signature, or because it does not fit its period,
+// rather than failing to reach the collector or to append. Billing's
+// ErrRefused is not final: for a usage record it means the book cannot
+// append now (it stopped after an append of unknown outcome, until it is
+// reopened, or has no parameters yet), and the record must stay queued.
 func final(err error) bool {
-	for _, s := range []error{billing.ErrMalformed, billing.ErrBadSignature, billing.ErrPeriod, billing.ErrRefused} {
+	for _, s := range []error{billing.ErrMalformed, billing.ErrBadSignature, billing.ErrPeriod} {
 		if errors.Is(err, s) {
 			return true
 		}

@@ -23,8 +23,10 @@ var (
 	ErrRefused = errors.New("charging: record refused")
 
 	// ErrUnknownPeriod: the charger holds no period descriptor for the
-	// present time. The car has the descriptor it signed under: give its
-	// bytes to [Charger.AddPeriod] and try again.
+	// present time: none within [MaxSkew] of its window, or, just after a
+	// period ended or just before one starts, none open that the record
+	// fits. The car has the descriptor it signed under: give its bytes to
+	// [Charger.AddPeriod] and try again.
 	ErrUnknownPeriod = errors.New("charging: unknown period")
 
 	// ErrReplayed: the charger has already accepted this record.

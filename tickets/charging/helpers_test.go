@@ -35,6 +35,7 @@ type world struct {
 	signer    *ecdsa.PrivateKey
 	opener    *arsig.OpenerKey
 	collector *billing.Collector
+	book      ledger.Ledger // the collector's ledger
 	params    *billing.Parameters
 	period    []byte // the open period's descriptor
 	cars      []*arsig.PrivateKey
@@ -63,7 +64,8 @@ func newWorld(t testing.TB, cars int) *world {
 func (w *world) restart() {
 	w.t.Helper()
 	var err error
-	w.collector, err = billing.NewCollector(ctx, ledger.NewMemory(), w.signer, w.opener, eurs(10000))
+	w.book = ledger.NewMemory()
+	w.collector, err = billing.NewCollector(ctx, w.book, w.signer, w.opener, eurs(10000))
 	must(w.t, err)
 	w.params = w.collector.Book().Parameters()
 	for _, k := range w.cars {
@@ -74,6 +76,15 @@ func (w *world) restart() {
 	p, err := w.collector.OpenPeriod(ctx, tStart, tEnd)
 	must(w.t, err)
 	w.period = p.Bytes()
+}
+
+// reopenCollector starts the collector again from its ledger, as after a
+// crash.
+func (w *world) reopenCollector() {
+	w.t.Helper()
+	var err error
+	w.collector, err = billing.NewCollector(ctx, w.book, w.signer, w.opener, eurs(10000))
+	must(w.t, err)
 }
 
 // next closes the open period and opens the one after it, of the same

@@ -29,7 +29,7 @@ func (c *Charger) replay(ctx context.Context) error {
 			}
 			p, err := c.newPeriod(pe.descriptor)
 			if err != nil {
-				return err
+				return fmt.Errorf("%w: period entry: %w", ErrMalformed, err)
 			}
 			if c.known(p.desc.ID()) != nil {
 				return malformed("period entry", fmt.Sprintf("period %d held twice", p.desc.ID()))

@@ -30,6 +30,11 @@ func TestMachines(t *testing.T) {
 	if a.Sale().ID() != s.sale.ID() {
 		t.Fatal("accepted ticket's sale")
 	}
+	// Adding the sale again changes nothing: the credit stays spent (the
+	// second spend below is revealed).
+	if again, err := vending.AddSale(s.sale.Bytes()); err != nil || again.ID() != s.sale.ID() {
+		t.Fatalf("adding the sale again: %v", err)
+	}
 	_, err = charger.Redeem(ctx, s.spend(t, 2, "charger-3", now), now.Add(time.Minute))
 	must(t, err)
 
