@@ -35,7 +35,7 @@ type Pool struct {
 	borrowers   map[string]*ecdsa.PublicKey
 
 	ringMu sync.Mutex          // guards rings, which readers fill too
-	rings  map[int]*arsig.Ring // the ring of the first n lenders
+	rings  map[int]*arsig.Ring // the ring last used: the first n lenders
 
 	loans       map[ID]*loan
 	order       []*loan // in request order
@@ -249,6 +249,11 @@ func (p *Pool) checkPlatformRecord(pool ID, context string, enc []byte, what str
 
 // ring returns the ring of the first n registered lenders, n at most their
 // number. The caller holds p.mu.
+//
+// It keeps only the ring it returned last, which is the ring of every
+// lender while none registers. A ring per size that pledges name would
+// hold memory quadratic in the lenders: every registration between two
+// pledges, or a lender naming another size in each pledge, adds one.
 func (p *Pool) ring(n int) *arsig.Ring {
 	p.ringMu.Lock()
 	defer p.ringMu.Unlock()
@@ -259,6 +264,7 @@ func (p *Pool) ring(n int) *arsig.Ring {
 	if err != nil {
 		panic("loans: registered lenders do not make a ring: " + err.Error()) // registration refuses duplicates
 	}
+	clear(p.rings)
 	p.rings[n] = r
 	return r
 }
