@@ -42,7 +42,8 @@ type Pool struct {
 	pledges     map[ID]*pledge
 	seen        map[ID]bool // digests of the records applied
 	obligations [][]netting.Obligation
-	volume      money.Amount // the sum of the open period's obligations
+	volume      money.Amount           // the sum of the open period's obligations
+	parties     map[netting.Party]bool // the parties of the open period's obligations
 	statements  []*netting.Statement
 	disclosed   map[ID]bool
 	disclosures []Disclosure
@@ -87,6 +88,7 @@ func Open(ctx context.Context, l ledger.Ledger, platform *ecdsa.PublicKey) (*Poo
 		pledges:     make(map[ID]*pledge),
 		seen:        make(map[ID]bool),
 		obligations: [][]netting.Obligation{nil},
+		parties:     make(map[netting.Party]bool),
 		disclosed:   make(map[ID]bool),
 	}
 	if err := p.catchUp(ctx); err != nil {
@@ -270,11 +272,12 @@ func (p *Pool) ring(n int) *arsig.Ring {
 }
 
 // owe records an obligation of the current period, whose amount
-// checkVolume accepted.
+// checkVolume and whose parties checkParties accepted.
 func (p *Pool) owe(payer, payee *ecdsa.PublicKey, a money.Amount) {
 	o := netting.Obligation{Payer: netting.Party(payer.Bytes()), Payee: netting.Party(payee.Bytes()), Amount: a}
 	p.obligations[p.period-1] = append(p.obligations[p.period-1], o)
 	p.volume, _ = p.volume.Add(a)
+	p.parties[o.Payer], p.parties[o.Payee] = true, true
 }
 
 // checkVolume refuses a record that would bring obligations of amount a
@@ -285,6 +288,34 @@ func (p *Pool) owe(payer, payee *ecdsa.PublicKey, a money.Amount) {
 func (p *Pool) checkVolume(a money.Amount) error {
 	if _, err := p.volume.Add(a); err != nil {
 		return fmt.Errorf("%w: the period's obligations would add up beyond the range of money: %w", ErrRefused, err)
+	}
+	return nil
+}
+
+// The statement that closes a period has a net for each party of its
+// obligations and fewer transfers than nets (docs/spec/netting.md), every
+// party a 33-byte key; maxPeriodParties is the most parties for which it
+// fits in a ledger record.
+const (
+	statementFixed    = wire.HeaderSize + ecdsa.PublicKeySize + 3*8 + netting.DigestSize + 2*4 + wire.SignatureSize
+	statementNet      = 4 + ecdsa.PublicKeySize + money.EncodedSize
+	statementTransfer = 2*(4+ecdsa.PublicKeySize) + money.EncodedSize
+	maxPeriodParties  = (ledger.MaxPayload - statementFixed + statementTransfer) / (statementNet + statementTransfer)
+)
+
+// checkParties refuses a record whose obligations, among parties, would
+// bring the open period to more than maxPeriodParties parties: its closing
+// statement would not fit in a ledger record, so no statement could close
+// it and the pool would stop for good.
+func (p *Pool) checkParties(parties []*ecdsa.PublicKey) error {
+	added := make(map[netting.Party]bool)
+	for _, k := range parties {
+		if pt := netting.Party(k.Bytes()); !p.parties[pt] {
+			added[pt] = true
+		}
+	}
+	if n := len(p.parties) + len(added); n > maxPeriodParties {
+		return fmt.Errorf("%w: the period's obligations would have %d parties, more than its closing statement can name (%d)", ErrRefused, n, maxPeriodParties)
 	}
 	return nil
 }
