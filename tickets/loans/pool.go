@@ -9,6 +9,7 @@ import (
 
 	"github.com/ringtrace/ringtrace/arsig"
 	"github.com/ringtrace/ringtrace/ecdsa"
+	"github.com/ringtrace/ringtrace/tickets/internal/journal"
 	"github.com/ringtrace/ringtrace/tickets/internal/wire"
 	"github.com/ringtrace/ringtrace/tickets/ledger"
 	"github.com/ringtrace/ringtrace/tickets/money"
@@ -23,6 +24,7 @@ import (
 type Pool struct {
 	mu       sync.RWMutex
 	ledger   ledger.Ledger
+	journal  *journal.Journal // appends; stops after an append of unknown outcome
 	platform *ecdsa.PublicKey // the key that must sign the parameters
 	next     uint64           // the first ledger entry not yet read
 
@@ -80,6 +82,7 @@ func Open(ctx context.Context, l ledger.Ledger, platform *ecdsa.PublicKey) (*Poo
 	}
 	p := &Pool{
 		ledger:      l,
+		journal:     journal.New(l, "loans: the pool"),
 		platform:    platform,
 		lenderIndex: make(map[[arsig.PublicKeySize]byte]bool),
 		rings:       make(map[int]*arsig.Ring),
@@ -181,6 +184,12 @@ func (p *Pool) applyRecord(rec record) {
 // ledger and applies it, atomically with respect to other calls on the
 // pool. It verifies every signature. Refusals wrap one of the
 // package's sentinels; the pool and the ledger are then unchanged.
+//
+// A ledger can report an error for an append that still lands. After one,
+// Submit refuses every record (wrapping [ErrRefused]) until the pool is
+// opened again ([Open]), which replays whatever landed: checked against a
+// state without that record, later ones could make the ledger one that no
+// longer replays.
 func (p *Pool) Submit(ctx context.Context, record []byte) error {
 	if err := p.opened(); err != nil {
 		return err
@@ -204,9 +213,9 @@ func (p *Pool) Submit(ctx context.Context, record []byte) error {
 	if err := p.checkRecord(rec); err != nil {
 		return err
 	}
-	e, err := p.ledger.Append(ctx, k, rec.encoded())
+	e, err := p.journal.AppendEntry(ctx, k, rec.encoded(), ErrRefused)
 	if err != nil {
-		return fmt.Errorf("loans: appending: %w", err)
+		return err
 	}
 	p.applyRecord(rec)
 	p.next = e.Seq + 1

@@ -38,8 +38,15 @@ func New(l ledger.Ledger, role string) *Journal {
 // again; that error, and the one for a nil context, wrap sentinel if it is
 // not nil.
 func (j *Journal) Append(ctx context.Context, kind ledger.Kind, payload []byte, sentinel error) error {
+	_, err := j.AppendEntry(ctx, kind, payload, sentinel)
+	return err
+}
+
+// AppendEntry is [Journal.Append] for a role that needs the entry appended,
+// to know where its ledger is read up to.
+func (j *Journal) AppendEntry(ctx context.Context, kind ledger.Kind, payload []byte, sentinel error) (ledger.Entry, error) {
 	if j == nil || j.l == nil {
-		return errors.New("journal: no ledger")
+		return ledger.Entry{}, errors.New("journal: no ledger")
 	}
 	refused := func(format string, args ...any) error {
 		err := fmt.Errorf(format, args...)
@@ -49,14 +56,15 @@ func (j *Journal) Append(ctx context.Context, kind ledger.Kind, payload []byte, 
 		return err
 	}
 	if ctx == nil {
-		return refused("%s: nil context", j.role)
+		return ledger.Entry{}, refused("%s: nil context", j.role)
 	}
 	if j.failed != nil {
-		return refused("%s: an earlier append may or may not be on the ledger; open it again from the ledger: %w", j.role, j.failed)
+		return ledger.Entry{}, refused("%s: an earlier append may or may not be on the ledger; open it again from the ledger: %w", j.role, j.failed)
 	}
-	if _, err := j.l.Append(ctx, kind, payload); err != nil {
+	e, err := j.l.Append(ctx, kind, payload)
+	if err != nil {
 		j.failed = err
-		return fmt.Errorf("%s: appending to the ledger: %w", j.role, err)
+		return ledger.Entry{}, fmt.Errorf("%s: appending to the ledger: %w", j.role, err)
 	}
-	return nil
+	return e, nil
 }
