@@ -45,4 +45,5 @@ func (r closing) apply(p *Pool) {
 	p.period++
 	p.obligations = append(p.obligations, nil)
 	p.volume = money.Zero(p.params.currency)
+	clear(p.parties)
 }

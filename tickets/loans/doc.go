@@ -75,10 +75,12 @@
 // but through it); money moves outside the package, following the
 // statements' transfers. The pool does not read the clock. A period's
 // obligations add up to at most 2^63−1 minor units, the range of money, so
-// that its netting can always be made: a funding pledge or a repayment
-// that would go past it is refused, so a party dealing in amounts near
-// that range can crowd the others out of a period (bound the amounts a
-// deployment accepts well below it).
+// that its netting can always be made, and have at most 124,275 parties,
+// so that the statement closing it fits in a ledger record: a funding
+// pledge or a repayment that would go past either is refused, so a party
+// dealing in amounts near that range, or a lender pledging from a great
+// many accounts, can crowd the others out of a period (bound the amounts
+// and the pledges a deployment accepts well below it).
 //
 // # Records
 //

@@ -20,12 +20,13 @@ var (
 	// ErrDuplicate is wrapped when a record is already in the pool: the same
 	// bytes, a pledge with the same signed message, a key registered again,
 	// a repayment of an instalment already paid, or a second disclosure of
-	// a pledge. A retry after an append whose outcome was unknown can treat
-	// it as success.
+	// a pledge. A retry after an append whose outcome was unknown, on the
+	// pool opened again ([Pool.Submit]), can treat it as success.
 	ErrDuplicate = errors.New("loans: already in the pool")
 
 	// ErrRefused is wrapped when a record does not fit the pool's state:
 	// the wrong period, amount or currency, a loan not open to it, a
-	// statement that is not the netting of the period.
+	// statement that is not the netting of the period; and every record
+	// after an append of unknown outcome ([Pool.Submit]).
 	ErrRefused = errors.New("loans: refused")
 )

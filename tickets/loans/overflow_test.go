@@ -47,3 +47,44 @@ func TestLenderRegistryBound(t *testing.T) {
 	}
 	h.refuse("one lender too many", h.must(h.platform.RegisterLender(h.pool, mustARS(t).Public())), ErrRefused)
 }
+
+// TestRingsHeldBounded: a pool holds the ring it verified last, not one
+// ring per size that pledges name. Lenders registered one by one between
+// pledges, or a lender naming another ring size in each pledge, made every
+// pool that replays the ledger keep a ring of every size: memory
+// quadratic in the lenders (up to arsig.MaxRingSize), for records of a
+// few kilobytes.
+func TestRingsHeldBounded(t *testing.T) {
+	const lenders = 4
+	h := newHarness(t, lenders, 1)
+	id := h.request(0, 100, 100, 1, 1)
+	for n := 1; n <= lenders; n++ {
+		keys := make([]*arsig.PublicKey, n)
+		for i := range keys {
+			keys[i] = h.lenderKey[i].Public()
+		}
+		ring, err := arsig.NewRing(keys)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Lender 0, registered first, is in the ring of every size.
+		h.submit(h.forgePledge(h.pledge(0, id, 10), func(r *pledge) { r.ring = n }, h.lenderKey[0], ring, h.accounts[0]))
+	}
+	if got := len(h.pool.rings); got > 1 {
+		t.Errorf("the pool holds %d rings", got)
+	}
+	replayed, err := Open(h.ctx, h.ledger, h.key.Public())
+	if err != nil {
+		t.Fatal(err)
+	}
+	samePool(t, h.pool, replayed)
+	if got := len(replayed.rings); got > 1 {
+		t.Errorf("the replayed pool holds %d rings", got)
+	}
+	// A disclosure of the first pledge still opens it under its own ring.
+	first := h.loan(id).Pledges[0].ID
+	h.submit(h.must(h.platform.Disclose(h.pool, first, "audit")))
+	if ds := h.pool.Disclosures(); len(ds) != 1 || !ds[0].Lender.Equal(h.lenderKey[0].Public()) {
+		t.Fatalf("disclosures %v", ds)
+	}
+}

@@ -145,6 +145,13 @@ func (r *pledge) check(p *Pool) error {
 		if err := p.checkVolume(l.request.amount); err != nil {
 			return err
 		}
+		parties := []*ecdsa.PublicKey{l.request.borrower, r.account}
+		for _, pl := range l.pledges {
+			parties = append(parties, pl.account)
+		}
+		if err := p.checkParties(parties); err != nil {
+			return err
+		}
 	}
 	if err := arsig.Verify(p.ring(r.ring), p.params.opener, r.msg, r.sig); err != nil {
 		return fmt.Errorf("%w: pledge ring signature: %w", ErrBadSignature, err)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/ringtrace/ringtrace/arsig"
 	"github.com/ringtrace/ringtrace/ecdsa"
+	"github.com/ringtrace/ringtrace/tickets/internal/journal"
 	"github.com/ringtrace/ringtrace/tickets/internal/wire"
 	"github.com/ringtrace/ringtrace/tickets/ledger"
 	"github.com/ringtrace/ringtrace/tickets/money"
@@ -23,6 +24,7 @@ import (
 type Pool struct {
 	mu       sync.RWMutex
 	ledger   ledger.Ledger
+	journal  *journal.Journal // appends; stops after an append of unknown outcome
 	platform *ecdsa.PublicKey // the key that must sign the parameters
 	next     uint64           // the first ledger entry not yet read
 
@@ -35,14 +37,15 @@ type Pool struct {
 	borrowers   map[string]*ecdsa.PublicKey
 
 	ringMu sync.Mutex          // guards rings, which readers fill too
-	rings  map[int]*arsig.Ring // the ring of the first n lenders
+	rings  map[int]*arsig.Ring // the ring last used: the first n lenders
 
 	loans       map[ID]*loan
 	order       []*loan // in request order
 	pledges     map[ID]*pledge
 	seen        map[ID]bool // digests of the records applied
 	obligations [][]netting.Obligation
-	volume      money.Amount // the sum of the open period's obligations
+	volume      money.Amount           // the sum of the open period's obligations
+	parties     map[netting.Party]bool // the parties of the open period's obligations
 	statements  []*netting.Statement
 	disclosed   map[ID]bool
 	disclosures []Disclosure
@@ -79,6 +82,7 @@ func Open(ctx context.Context, l ledger.Ledger, platform *ecdsa.PublicKey) (*Poo
 	}
 	p := &Pool{
 		ledger:      l,
+		journal:     journal.New(l, "loans: the pool"),
 		platform:    platform,
 		lenderIndex: make(map[[arsig.PublicKeySize]byte]bool),
 		rings:       make(map[int]*arsig.Ring),
@@ -87,6 +91,7 @@ func Open(ctx context.Context, l ledger.Ledger, platform *ecdsa.PublicKey) (*Poo
 		pledges:     make(map[ID]*pledge),
 		seen:        make(map[ID]bool),
 		obligations: [][]netting.Obligation{nil},
+		parties:     make(map[netting.Party]bool),
 		disclosed:   make(map[ID]bool),
 	}
 	if err := p.catchUp(ctx); err != nil {
@@ -179,6 +184,12 @@ func (p *Pool) applyRecord(rec record) {
 // ledger and applies it, atomically with respect to other calls on the
 // pool. It verifies every signature. Refusals wrap one of the
 // package's sentinels; the pool and the ledger are then unchanged.
+//
+// A ledger can report an error for an append that still lands. After one,
+// Submit refuses every record (wrapping [ErrRefused]) until the pool is
+// opened again ([Open]), which replays whatever landed: checked against a
+// state without that record, later ones could make the ledger one that no
+// longer replays.
 func (p *Pool) Submit(ctx context.Context, record []byte) error {
 	if err := p.opened(); err != nil {
 		return err
@@ -202,9 +213,9 @@ func (p *Pool) Submit(ctx context.Context, record []byte) error {
 	if err := p.checkRecord(rec); err != nil {
 		return err
 	}
-	e, err := p.ledger.Append(ctx, k, rec.encoded())
+	e, err := p.journal.AppendEntry(ctx, k, rec.encoded(), ErrRefused)
 	if err != nil {
-		return fmt.Errorf("loans: appending: %w", err)
+		return err
 	}
 	p.applyRecord(rec)
 	p.next = e.Seq + 1
@@ -249,6 +260,11 @@ func (p *Pool) checkPlatformRecord(pool ID, context string, enc []byte, what str
 
 // ring returns the ring of the first n registered lenders, n at most their
 // number. The caller holds p.mu.
+//
+// It keeps only the ring it returned last, which is the ring of every
+// lender while none registers. A ring per size that pledges name would
+// hold memory quadratic in the lenders: every registration between two
+// pledges, or a lender naming another size in each pledge, adds one.
 func (p *Pool) ring(n int) *arsig.Ring {
 	p.ringMu.Lock()
 	defer p.ringMu.Unlock()
@@ -259,16 +275,18 @@ func (p *Pool) ring(n int) *arsig.Ring {
 	if err != nil {
 		panic("loans: registered lenders do not make a ring: " + err.Error()) // registration refuses duplicates
 	}
+	clear(p.rings)
 	p.rings[n] = r
 	return r
 }
 
 // owe records an obligation of the current period, whose amount
-// checkVolume accepted.
+// checkVolume and whose parties checkParties accepted.
 func (p *Pool) owe(payer, payee *ecdsa.PublicKey, a money.Amount) {
 	o := netting.Obligation{Payer: netting.Party(payer.Bytes()), Payee: netting.Party(payee.Bytes()), Amount: a}
 	p.obligations[p.period-1] = append(p.obligations[p.period-1], o)
 	p.volume, _ = p.volume.Add(a)
+	p.parties[o.Payer], p.parties[o.Payee] = true, true
 }
 
 // checkVolume refuses a record that would bring obligations of amount a
@@ -279,6 +297,34 @@ func (p *Pool) owe(payer, payee *ecdsa.PublicKey, a money.Amount) {
 func (p *Pool) checkVolume(a money.Amount) error {
 	if _, err := p.volume.Add(a); err != nil {
 		return fmt.Errorf("%w: the period's obligations would add up beyond the range of money: %w", ErrRefused, err)
+	}
+	return nil
+}
+
+// The statement that closes a period has a net for each party of its
+// obligations and fewer transfers than nets (docs/spec/netting.md), every
+// party a 33-byte key; maxPeriodParties is the most parties for which it
+// fits in a ledger record.
+const (
+	statementFixed    = wire.HeaderSize + ecdsa.PublicKeySize + 3*8 + netting.DigestSize + 2*4 + wire.SignatureSize
+	statementNet      = 4 + ecdsa.PublicKeySize + money.EncodedSize
+	statementTransfer = 2*(4+ecdsa.PublicKeySize) + money.EncodedSize
+	maxPeriodParties  = (ledger.MaxPayload - statementFixed + statementTransfer) / (statementNet + statementTransfer)
+)
+
+// checkParties refuses a record whose obligations, among parties, would
+// bring the open period to more than maxPeriodParties parties: its closing
+// statement would not fit in a ledger record, so no statement could close
+// it and the pool would stop for good.
+func (p *Pool) checkParties(parties []*ecdsa.PublicKey) error {
+	added := make(map[netting.Party]bool)
+	for _, k := range parties {
+		if pt := netting.Party(k.Bytes()); !p.parties[pt] {
+			added[pt] = true
+		}
+	}
+	if n := len(p.parties) + len(added); n > maxPeriodParties {
+		return fmt.Errorf("%w: the period's obligations would have %d parties, more than its closing statement can name (%d)", ErrRefused, n, maxPeriodParties)
 	}
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/ringtrace/ringtrace/ecdsa"
 	"github.com/ringtrace/ringtrace/tickets/internal/wire"
 	"github.com/ringtrace/ringtrace/tickets/money"
 )
@@ -84,16 +85,30 @@ func (r *repayment) check(p *Pool) error {
 	if want := l.instalment(r.instalment); r.amount != want {
 		return fmt.Errorf("%w: instalment %d is %v, not %v", ErrRefused, r.instalment, want, r.amount)
 	}
-	return p.checkVolume(r.amount)
+	if err := p.checkVolume(r.amount); err != nil {
+		return err
+	}
+	parties := []*ecdsa.PublicKey{l.request.borrower}
+	for k, s := range l.shares(r.amount) {
+		if s > 0 {
+			parties = append(parties, l.pledges[k].account)
+		}
+	}
+	return p.checkParties(parties)
 }
 
-func (r *repayment) apply(p *Pool) {
-	l := p.loans[r.loan]
+// shares returns each pledge's share of a repayment of amount, by proRata.
+func (l *loan) shares(amount money.Amount) []int64 {
 	weights := make([]int64, len(l.pledges))
 	for k, pl := range l.pledges {
 		weights[k] = pl.amount.Units()
 	}
-	for k, s := range proRata(r.amount.Units(), weights, l.request.amount.Units()) {
+	return proRata(amount.Units(), weights, l.request.amount.Units())
+}
+
+func (r *repayment) apply(p *Pool) {
+	l := p.loans[r.loan]
+	for k, s := range l.shares(r.amount) {
 		if s > 0 {
 			p.owe(l.request.borrower, l.pledges[k].account, money.MustNew(s, r.amount.Currency()))
 		}

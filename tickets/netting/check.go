@@ -45,8 +45,12 @@ func (s *Settlement) Check(obligations []Obligation) error {
 // the obligations p knows it is party to, add up to: in every currency in
 // which own or s gives p a non-zero net, the two agree. Every obligation in
 // own must have p as payer or payee. A party that holds only its own
-// obligations detects with it an obligation of its own left out, invented,
-// or changed; it cannot detect a change between other parties. The
+// obligations detects with it any one obligation of its own left out,
+// invented, or changed in amount, currency or direction, since each
+// changes its net. It cannot detect one moved to another counterparty,
+// which leaves its net as it was (both counterparties' nets change, so
+// they detect it), changes that offset each other, or a change between
+// other parties. The
 // transfers of a settlement from [Net] or [ParseStatement] always settle
 // its nets, so p's transfers add up to its net too.
 func (s *Settlement) CheckParty(p Party, own []Obligation) error {

@@ -74,8 +74,10 @@
 // that. A party that holds the whole list of obligations re-derives digest,
 // nets and transfers with [Settlement.Check]; a party that holds only its
 // own obligations checks its own net with [Settlement.CheckParty], which
-// detects any obligation of its own left out, invented or changed, but
-// nothing between other parties. The statement carries no obligation, so it
+// detects any one obligation of its own left out, invented or changed in
+// amount, but not one moved to another counterparty (its net stays as it
+// was; the counterparties', which they check, do not), nor anything
+// between other parties. The statement carries no obligation, so it
 // reveals the nets and transfers but not who owed whom.
 //
 // # Keys

@@ -188,6 +188,19 @@ func TestCheckParty(t *testing.T) {
 	if err := s.CheckParty(party(9), nil); err != nil {
 		t.Error(err)
 	}
+
+	// What CheckParty does not see: party 0's debt to 1 netted as a debt
+	// to 3 leaves 0's net as it is, so 0's check passes; 1, which lost a
+	// claim, and 3, which gained one, both see it.
+	redirected := mustNet(t, []Obligation{ob(0, 3, 10, eur), ob(1, 2, 7, eur), ob(2, 0, 3, eur), ob(1, 0, 2, krw)})
+	if err := redirected.CheckParty(party(0), own(0, obs)); err != nil {
+		t.Errorf("the payer of a redirected debt: %v", err)
+	}
+	for _, p := range []int{1, 3} {
+		if err := redirected.CheckParty(party(p), own(p, obs)); !errors.Is(err, ErrMismatch) {
+			t.Errorf("party %d, a redirected debt: got %v", p, err)
+		}
+	}
 }
 
 func TestNilSettlement(t *testing.T) {

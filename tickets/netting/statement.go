@@ -108,7 +108,7 @@ const (
 // [ErrMalformed], anything but the canonical encoding, and a statement
 // whose nets do not sum to zero in each currency, whose positive nets add
 // up beyond the range of money, or whose transfers do not settle the nets
-// exactly, as [Net] does, within its bound. It does not check
+// exactly, as [Net] does, without a cycle and within its bound. It does not check
 // the signature: see [Statement.Verify].
 func ParseStatement(b []byte) (*Statement, error) {
 	if len(b) < wire.HeaderSize+wire.SignatureSize {
@@ -148,13 +148,14 @@ func ParseStatement(b []byte) (*Statement, error) {
 // obligations: nets in order, non-zero and summing to zero per currency,
 // the positive ones within the range of money;
 // transfers in order, each from a negative net to a positive one, adding up
-// to every net exactly, and within the bound of Net.
+// to every net exactly, forming no cycle, and within the bound of Net.
 func (s *Settlement) validate() error {
 	type key struct {
 		c money.Currency
 		p Party
 	}
 	remaining := make(map[key]money.Amount, len(s.nets))
+	index := make(map[key]int, len(s.nets)) // into s.nets, for groups
 	nonzero := make(map[money.Currency]int)
 	balance := make(map[money.Currency]money.Amount)
 	positive := make(map[money.Currency]money.Amount)
@@ -169,6 +170,7 @@ func (s *Settlement) validate() error {
 			return fmt.Errorf("net %d out of order", i)
 		}
 		remaining[key{c, n.Party}] = n.Net
+		index[key{c, n.Party}] = i
 		nonzero[c]++
 		sum, ok := balance[c]
 		if !ok {
@@ -197,6 +199,10 @@ func (s *Settlement) validate() error {
 	}
 
 	perCurrency := make(map[money.Currency]int)
+	// Net's transfers are a forest: each group it settles is a tree, the
+	// groups share no party. A transfer between parties already linked
+	// by others closes a cycle.
+	linked := newUnionFind(len(s.nets))
 	for i, t := range s.transfers {
 		if err := t.check(); err != nil {
 			return fmt.Errorf("transfer %d: %w", i, err)
@@ -219,6 +225,10 @@ func (s *Settlement) validate() error {
 		if remaining[from].Sign() > 0 || remaining[to].Sign() < 0 {
 			return fmt.Errorf("transfer %d exceeds a net", i)
 		}
+		if a, b := linked.find(index[from]), linked.find(index[to]); a == b {
+			return fmt.Errorf("transfer %d closes a cycle of transfers", i)
+		}
+		linked.union(index[from], index[to])
 		perCurrency[c]++
 	}
 	for k, left := range remaining {

@@ -175,6 +175,13 @@ func TestParseStatementRejectsUnsettled(t *testing.T) {
 			s.nets = []Position{pos(0, -2), pos(1, 2), pos(2, -2), pos(3, 2)}
 			s.transfers = []Obligation{ob(0, 1, 1, eur), ob(0, 3, 1, eur), ob(2, 1, 1, eur), ob(2, 3, 1, eur)}
 		},
+		"a cycle of transfers within the bound": func(s *Settlement) {
+			// The same cycle beside a pair settled apart: five transfers
+			// for six nets is within k−1, but Net never makes a cycle.
+			s.count = 5
+			s.nets = []Position{pos(0, -2), pos(1, 2), pos(2, -2), pos(3, 2), pos(4, -1), pos(5, 1)}
+			s.transfers = []Obligation{ob(0, 1, 1, eur), ob(0, 3, 1, eur), ob(2, 1, 1, eur), ob(2, 3, 1, eur), ob(4, 5, 1, eur)}
+		},
 	}
 	for name, mutate := range cases {
 		s := good()

@@ -16,7 +16,9 @@ import (
 // of their ECDSA keys (an operator owes one of its plazas, or a partner
 // operator). Statements settled outside the period are left out, so
 // netting consecutive periods nets each statement once; a statement given
-// twice, byte for byte, counts once.
+// twice, byte for byte, counts once. A statement whose creditor is its
+// debtor (a plaza its operator registered under its own key) owes nobody
+// else and is left out too: netting refuses an obligation to oneself.
 //
 // Every statement given, in the period or not, must be signed by the
 // debtor it names, and that debtor must be one of operators, the operators
@@ -64,6 +66,9 @@ func TollObligations(start, end time.Time, operators []*ecdsa.PublicKey, stateme
 		seen[id] = enc
 		if t := st.Time(); t.Before(from) || !t.Before(to) {
 			continue
+		}
+		if st.Creditor().Equal(debtor) {
+			continue // a debt to itself: nobody else is owed anything
 		}
 		obs = append(obs, Obligation{Payer: Party(debtor.Bytes()), Payee: Party(st.Creditor().Bytes()), Amount: st.Amount()})
 	}

@@ -2,6 +2,7 @@ package netting
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"slices"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/ringtrace/ringtrace/ecdsa"
 	"github.com/ringtrace/ringtrace/tickets"
+	"github.com/ringtrace/ringtrace/tickets/internal/wire"
 	"github.com/ringtrace/ringtrace/tickets/ledger"
 	"github.com/ringtrace/ringtrace/tickets/money"
 	"github.com/ringtrace/ringtrace/tickets/toll"
@@ -393,4 +395,35 @@ func TestTollObligationsRefuses(t *testing.T) {
 	if _, err := TollObligations(tollDayEnd, tollDayEnd.Add(time.Hour), onlyA, d.statements); !errors.Is(err, ErrInvalid) {
 		t.Errorf("an untrusted statement outside the period: %v", err)
 	}
+}
+
+// TestTollObligationsSelfDebt: toll lets an operator register its own key
+// as one of its plazas' keys, and its statement to that plaza then names it
+// as both debtor and creditor. Such a debt is owed to nobody else and is
+// left out; taken, it was an obligation whose payer is its payee, which
+// Net refuses, and with it the netting of every other statement.
+func TestTollObligationsSelfDebt(t *testing.T) {
+	d := newTollDay(t)
+	st := d.statements[0]
+	if !st.Debtor().Equal(d.a.key.Public()) {
+		t.Fatal("the first statement is not A's")
+	}
+	b := st.Bytes()
+	body := slices.Clone(b[:len(b)-wire.SignatureSize])
+	creditorAt := wire.HeaderSize + ecdsa.PublicKeySize
+	copy(body[creditorAt:], d.a.key.Public().Bytes())
+	binary.BigEndian.PutUint64(body[creditorAt+ecdsa.PublicKeySize:], 1<<40) // a number of its own
+	signed, err := wire.Sign(d.a.key, "ringtrace/toll/statement/v1", body)
+	must(t, err)
+	self, err := toll.ParseStatement(signed)
+	must(t, err)
+	if err := self.Verify(d.a.key.Public()); err != nil || !self.Creditor().Equal(self.Debtor()) {
+		t.Fatalf("the statement to itself: %v", err)
+	}
+	obs, err := TollObligations(tollDayStart, tollDayEnd, d.operators(), append(slices.Clone(d.statements), self))
+	must(t, err)
+	if len(obs) != len(d.statements) {
+		t.Fatalf("%d obligations from %d statements and one to itself", len(obs), len(d.statements))
+	}
+	checkSettles(t, obs)
 }

@@ -63,12 +63,20 @@ func (j *Journal) Ready(ctx context.Context, sentinel error) error {
 // again; that error, and the one for a nil context, wrap sentinel if it is
 // not nil.
 func (j *Journal) Append(ctx context.Context, kind ledger.Kind, payload []byte, sentinel error) error {
+	_, err := j.AppendEntry(ctx, kind, payload, sentinel)
+	return err
+}
+
+// AppendEntry is [Journal.Append] for a role that needs the entry appended,
+// to know where its ledger is read up to.
+func (j *Journal) AppendEntry(ctx context.Context, kind ledger.Kind, payload []byte, sentinel error) (ledger.Entry, error) {
 	if err := j.Ready(ctx, sentinel); err != nil {
-		return err
+		return ledger.Entry{}, err
 	}
-	if _, err := j.l.Append(ctx, kind, payload); err != nil {
+	e, err := j.l.Append(ctx, kind, payload)
+	if err != nil {
 		j.failed = err
-		return fmt.Errorf("%s: appending to the ledger: %w", j.role, err)
+		return ledger.Entry{}, fmt.Errorf("%s: appending to the ledger: %w", j.role, err)
 	}
-	return nil
+	return e, nil
 }

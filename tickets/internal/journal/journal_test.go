@@ -41,6 +41,9 @@ func TestJournalStopsAfterUnknownOutcome(t *testing.T) {
 	if err := New(l, "reopened").Append(ctx, 1, []byte("b"), errSentinel); err != nil || l.Len() != 2 {
 		t.Fatalf("a new journal on the reopened role: %v", err)
 	}
+	if e, err := New(l, "reopened").AppendEntry(ctx, 2, []byte("c"), errSentinel); err != nil || e.Seq != 2 || e.Kind != 2 || string(e.Payload) != "c" {
+		t.Fatalf("the entry appended: %+v, %v", e, err)
+	}
 	var nilCtx context.Context
 	if err := j.Append(nilCtx, 1, nil, errSentinel); !errors.Is(err, errSentinel) {
 		t.Fatalf("nil context: %v", err)
