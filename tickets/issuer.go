@@ -45,7 +45,9 @@ func (p Policy) check() error {
 // a ledger and rebuilt from it by [OpenIssuer]. It is safe for concurrent
 // use; purchases are serialised. If recording a purchase or sale fails,
 // the ledger may hold it anyway (a lost database connection), so the
-// issuer refuses every later Purchase and Flush until it is reopened.
+// issuer refuses every later Purchase and Flush until it is reopened; the
+// reopened issuer's [Issuer.Sales] holds a sale that reached the ledger
+// though it was never returned.
 type Issuer struct {
 	key    *ecdsa.PrivateKey
 	l      ledger.Ledger
@@ -57,6 +59,7 @@ type Issuer struct {
 	buyers  map[[trs.PublicKeySize]byte][]byte // private purchase records
 	waiting map[Class][]*trs.PublicKey         // purchase order
 	sold    map[SaleID]bool
+	sales   []*Sale // own sales; sales[i] is numbered i
 }
 
 // OpenIssuer returns the issuer that signs with key under policy and keeps
@@ -247,6 +250,7 @@ func (is *Issuer) sellable(s *Sale) error {
 // addSale takes the sale's keys off its class's waiting list.
 func (is *Issuer) addSale(s *Sale) {
 	is.sold[s.id] = true
+	is.sales = append(is.sales, s)
 	is.next = max(is.next, s.number+1)
 	w := slices.DeleteFunc(is.waiting[s.class], func(k *trs.PublicKey) bool {
 		_, in := s.ring.IndexOf(k)
@@ -257,6 +261,21 @@ func (is *Issuer) addSale(s *Sale) {
 	} else {
 		is.waiting[s.class] = w
 	}
+}
+
+// Sales returns the issuer's sales numbered from on, in number order. An
+// application that publishes its sales asks it, after reopening the
+// issuer, for those it has not published: a sale recorded by a Purchase or
+// Flush that returned an error is among them, and would otherwise never
+// reach its buyers. Publishing a sale again is harmless: its recipients
+// apply it once.
+func (is *Issuer) Sales(from uint64) []*Sale {
+	is.mu.Lock()
+	defer is.mu.Unlock()
+	if from >= uint64(len(is.sales)) {
+		return nil
+	}
+	return slices.Clone(is.sales[from:])
 }
 
 // Buyer returns the private purchase record of the one-time key k (the

@@ -1,6 +1,7 @@
 package tickets
 
 import (
+	"bytes"
 	"errors"
 	"testing"
 
@@ -91,6 +92,58 @@ func TestIssuerAfterUnsureAppend(t *testing.T) {
 		if len(numbers) < 2 {
 			t.Errorf("kind %#x: %d sales of %d purchases", kind, len(numbers), len(keys))
 		}
+	}
+}
+
+// TestSalesAfterUnsureAppend: a sale recorded by a purchase that returned
+// an error reaches nobody unless the reopened issuer hands it out: Sales
+// holds it, byte for byte as recorded, and Sales(from) starts at from.
+func TestSalesAfterUnsureAppend(t *testing.T) {
+	l := &recordtest.UnsureLedger{Memory: ledger.NewMemory()}
+	key := mustECDSA(t)
+	is, err := OpenIssuer(ctx, key, l, testPolicy)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var returned []*Sale
+	for i := range 2 * testPolicy.RingSize {
+		if i == 2*testPolicy.RingSize-1 {
+			l.Fail = kindSale
+		}
+		s, err := is.Purchase(ctx, pass, mustTRS(t).Public(), nil, t0)
+		switch {
+		case i == 2*testPolicy.RingSize-1:
+			if !errors.Is(err, recordtest.ErrLostReply) {
+				t.Fatalf("purchase with a lost reply: %v", err)
+			}
+		case err != nil:
+			t.Fatal(err)
+		case s != nil:
+			returned = append(returned, s)
+		}
+	}
+	if len(returned) != 1 {
+		t.Fatalf("%d sales returned, want 1", len(returned))
+	}
+	is, err = OpenIssuer(ctx, key, l, testPolicy)
+	if err != nil {
+		t.Fatal(err)
+	}
+	recorded := ledgerSales(t, l)
+	got := is.Sales(0)
+	if len(got) != 2 || len(recorded) != 2 {
+		t.Fatalf("reopened issuer has %d sales, the ledger %d; want 2", len(got), len(recorded))
+	}
+	for i := range got {
+		if !bytes.Equal(got[i].Bytes(), recorded[i].Bytes()) || got[i].Number() != uint64(i) {
+			t.Errorf("sale %d differs from the one recorded", i)
+		}
+	}
+	if from1 := is.Sales(1); len(from1) != 1 || from1[0].Number() != 1 {
+		t.Errorf("Sales(1) = %d sales, want sale 1 alone", len(from1))
+	}
+	if none := is.Sales(2); len(none) != 0 {
+		t.Errorf("Sales(2) = %d sales, want none", len(none))
 	}
 }
 

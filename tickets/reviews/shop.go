@@ -118,7 +118,11 @@ func (s *Shop) addOrder(o *Order) {
 // at that price, and that it is paid. When the product's ring of
 // policy.RingSize purchases fills, Sell signs and returns its sale, which
 // goes to the board and to the buyers; otherwise it returns nil. A right
-// is sold once; selling an order again after an error completes it.
+// is sold once. After an error, selling the order again completes it if
+// its purchase was not recorded, and is refused as sold if it was; after
+// an error of unknown outcome the shop refuses until it is reopened, and
+// the reopened shop's [Shop.Sales] holds a sale recorded but never
+// returned.
 func (s *Shop) Sell(ctx context.Context, order []byte, at time.Time) (*tickets.Sale, error) {
 	if ctx == nil {
 		return nil, errNilContext
@@ -154,6 +158,12 @@ func (s *Shop) Flush(ctx context.Context, product tickets.Class, at time.Time) (
 	}
 	return sale, nil
 }
+
+// Sales returns the shop's sales numbered from on, in order
+// ([tickets.Issuer.Sales]): the application gives the board and the
+// buyers those it has not given them, among them, after an error from
+// Sell or Flush, a sale recorded but never returned.
+func (s *Shop) Sales(from uint64) []*tickets.Sale { return s.issuer.Sales(from) }
 
 // PublishRoster signs and records the roster of every customer who has
 // ordered so far, the next in number, at time at.

@@ -106,6 +106,46 @@ func TestShopSellRetry(t *testing.T) {
 	}
 }
 
+// TestSaleAfterUnsureAppend: the order that fills a ring is recorded, and
+// so is its sale, but the shop hears an error. Sold again, the order is
+// refused as sold; the reopened shop's Sales hands out the recorded sale,
+// which the board takes.
+func TestSaleAfterUnsureAppend(t *testing.T) {
+	key := must(ecdsa.GenerateKey())
+	mod := must(arsig.GenerateOpenerKey())
+	l := &recordtest.UnsureLedger{Memory: ledger.NewMemory()}
+	p := tickets.Policy{RingSize: 2, Validity: policy.Validity}
+	s := must(OpenShop(ctx, key, mod.Public(), l, p))
+	var orders []*Order
+	for i := range 2 {
+		o, _ := must2(NewOrder(must(arsig.GenerateKey()), key.Public(), mod.Public(), kettle, t0))
+		orders = append(orders, o)
+		if i == 1 {
+			l.Fail = kindTicketsSale
+		}
+		_, err := s.Sell(ctx, o.Bytes(), t0)
+		if i == 1 && !errors.Is(err, recordtest.ErrLostReply) {
+			t.Fatalf("sale with a lost reply: %v", err)
+		}
+	}
+	s = must(OpenShop(ctx, key, mod.Public(), l, p))
+	if _, err := s.Sell(ctx, orders[1].Bytes(), t0); !errors.Is(err, ErrRefused) {
+		t.Fatalf("order sold again after its sale was recorded: %v", err)
+	}
+	sales := s.Sales(0)
+	if len(sales) != 1 {
+		t.Fatalf("reopened shop has %d sales, want the 1 recorded", len(sales))
+	}
+	for _, o := range orders {
+		if _, in := sales[0].Ring().IndexOf(o.right); !in {
+			t.Error("the recorded sale lacks an order's right")
+		}
+	}
+	if err := sales[0].Verify(key.Public()); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // TestRosterAfterUnsureAppend: a roster whose append reported an error
 // may be on the shop's ledger though the shop never returned it, so the
 // board never got it. The shop opened again numbers its next roster after

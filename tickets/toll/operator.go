@@ -291,6 +291,20 @@ func (o *Operator) Flush(ctx context.Context, price money.Amount, now time.Time)
 	return o.publish(sale)
 }
 
+// Sales returns the records of the operator's sales numbered from on, in
+// order. After an error from Purchase or Flush, the reopened operator's
+// include any sale that was recorded though never returned: publish those
+// it has not published to the vehicles, the plazas and the partners
+// (applying a sale again is a no-op for them). See
+// [tickets.Issuer.Sales].
+func (o *Operator) Sales(from uint64) [][]byte {
+	var recs [][]byte
+	for _, s := range o.issuer.Sales(from) {
+		recs = append(recs, s.Bytes())
+	}
+	return recs
+}
+
 // publish makes an own sale, already on the ledger, redeemable here.
 func (o *Operator) publish(s *tickets.Sale) ([]byte, error) {
 	if _, err := o.dir.redeemer.AddSale(s.Bytes()); err != nil {

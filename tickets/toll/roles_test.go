@@ -36,6 +36,7 @@ var roleInputs = map[reflect.Type]bool{
 	reflect.TypeFor[[]byte]():               true,
 	reflect.TypeFor[[][]byte]():             true,
 	reflect.TypeFor[[32]byte]():             true,
+	reflect.TypeFor[uint64]():               true,
 	reflect.TypeFor[[TripSecretSize]byte](): true,
 	reflect.TypeFor[*Trip]():                true, // the vehicle's own journey state
 }

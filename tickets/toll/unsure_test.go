@@ -141,3 +141,53 @@ func TestRegisterPlazaAfterUnsureAppend(t *testing.T) {
 		t.Errorf("operator's ledger no longer replays: %v", err)
 	}
 }
+
+// TestSalesAfterUnsureAppend: the purchase that fills a ring is recorded,
+// and so is the sale, but the operator hears an error and returns no
+// record. The reopened operator's Sales hands out the recorded sale, which
+// the plazas and the partner apply.
+func TestSalesAfterUnsureAppend(t *testing.T) {
+	var opL *recordtest.UnsureLedger
+	w := newWorldOn(t, 0, testPolicy, func(name string) ledger.Ledger {
+		if name == "operator-0" {
+			opL = &recordtest.UnsureLedger{Memory: ledger.NewMemory()}
+			return opL
+		}
+		return ledger.NewMemory()
+	})
+	a := w.ops[0]
+	published := len(a.op.Sales(0))
+	var reqs [][]byte
+	for i := range testPolicy.RingSize {
+		tv := &testVehicle{key: mustKey(t), id: VehicleID(5000 + i)}
+		reg, err := w.authority.Register(ctx, tv.id, tv.key.Public(), day0)
+		check(t, err)
+		tv.v, err = NewVehicle(tv.key, w.authKey.Public())
+		check(t, err)
+		check(t, tv.v.SetRegistration(reg))
+		req, err := tv.v.Order(a.key.Public(), price, day0)
+		check(t, err)
+		reqs = append(reqs, req)
+		if i == testPolicy.RingSize-1 {
+			opL.Fail = kindSale
+		}
+		sale, err := a.op.Purchase(ctx, req, day0)
+		if i == testPolicy.RingSize-1 {
+			if !errors.Is(err, recordtest.ErrLostReply) || sale != nil {
+				t.Fatalf("sale with a lost reply: %v", err)
+			}
+		} else if err != nil || sale != nil {
+			t.Fatalf("purchase %d: sale %v, err %v", i, sale != nil, err)
+		}
+	}
+	op, err := OpenOperator(ctx, a.key, w.config(0), Stores{Ledger: opL, Spent: w.spent})
+	check(t, err)
+	sales := op.Sales(uint64(published))
+	if len(sales) != 1 {
+		t.Fatalf("reopened operator has %d new sales, want the 1 recorded", len(sales))
+	}
+	w.publish(t, sales[0])
+	if again := op.Sales(uint64(published)); len(again) != 1 || !bytes.Equal(again[0], sales[0]) {
+		t.Error("Sales changed between calls")
+	}
+}
