@@ -157,7 +157,6 @@ func TestSalesAfterUnsureAppend(t *testing.T) {
 	})
 	a := w.ops[0]
 	published := len(a.op.Sales(0))
-	var reqs [][]byte
 	for i := range testPolicy.RingSize {
 		tv := &testVehicle{key: mustKey(t), id: VehicleID(5000 + i)}
 		reg, err := w.authority.Register(ctx, tv.id, tv.key.Public(), day0)
@@ -167,7 +166,6 @@ func TestSalesAfterUnsureAppend(t *testing.T) {
 		check(t, tv.v.SetRegistration(reg))
 		req, err := tv.v.Order(a.key.Public(), price, day0)
 		check(t, err)
-		reqs = append(reqs, req)
 		if i == testPolicy.RingSize-1 {
 			opL.Fail = kindSale
 		}
