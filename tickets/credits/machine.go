@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/ringtrace/ringtrace/ecdsa"
@@ -23,7 +24,17 @@ type Machine struct {
 	id     string
 	credit tickets.Class
 	r      *tickets.Redeemer
+
+	mu sync.Mutex
+	// inDoubt holds the IDs of tickets whose spend ended in a store error:
+	// the store may have spent them. Bounded by maxInDoubt.
+	inDoubt map[[32]byte]bool
 }
+
+// maxInDoubt bounds how many spends of unknown outcome a machine keeps
+// for a retry. Past it a new one is not kept: its holder's retry is
+// refused as Linked if the spend was recorded, as at a machine made anew.
+const maxInDoubt = 4096
 
 // NewMachine returns the machine named id (1 to 64 bytes of UTF-8) that
 // takes credits of class credit sold by issuers, spending them in spent.
@@ -38,7 +49,7 @@ func NewMachine(id string, credit tickets.Class, spent trs.Store, issuers ...*ec
 	if err != nil {
 		return nil, fmt.Errorf("%w: machine: %w", ErrMalformed, err)
 	}
-	return &Machine{id: id, credit: credit, r: r}, nil
+	return &Machine{id: id, credit: credit, r: r, inDoubt: make(map[[32]byte]bool)}, nil
 }
 
 // AddSale makes the credits of a sale redeemable: its issuer must be
@@ -73,6 +84,15 @@ var errNoMachine = malformed("machine", "not made by NewMachine")
 // buyer, for another spend of the credit; Linked for a copy of a spend
 // already taken. It returns the accepted ticket, whose ID the issuer pays
 // the machine for once.
+//
+// If the store fails (an error that is neither ErrRefused nor
+// ErrMalformed), the spend may have been recorded all the same, as when a
+// database connection is lost after the write; the machine remembers the
+// ticket, and when the holder presents it again (the same bytes) and the
+// store finds exactly that ticket spent, Redeem takes it: the credit was
+// spent here and not yet served. Whoever presents those bytes first is
+// served, once; a machine made anew has forgotten, and refuses the retry as
+// Linked.
 func (m *Machine) Redeem(ctx context.Context, ticket []byte, now time.Time) (*tickets.Accepted, error) {
 	if ctx == nil {
 		return nil, errNilContext
@@ -98,12 +118,33 @@ func (m *Machine) Redeem(ctx context.Context, ticket []byte, now time.Time) (*ti
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrRefused, err)
 	}
-	if err := m.r.Spend(ctx, a); err != nil {
-		var reuse *tickets.ReuseError
-		if errors.As(err, &reuse) {
-			return nil, fmt.Errorf("%w: credit spent before: %w", ErrRefused, err)
+	err = m.r.Spend(ctx, a)
+	var reuse *tickets.ReuseError
+	switch {
+	case err == nil:
+		m.resolve(a.ID())
+	case errors.As(err, &reuse):
+		if reuse.Kind == trs.Linked && m.resolve(a.ID()) {
+			return a, nil // the spend of unknown outcome was recorded
 		}
+		return nil, fmt.Errorf("%w: credit spent before: %w", ErrRefused, err)
+	default:
+		m.mu.Lock()
+		if len(m.inDoubt) < maxInDoubt {
+			m.inDoubt[a.ID()] = true
+		}
+		m.mu.Unlock()
 		return nil, fmt.Errorf("credits: %w", err)
 	}
 	return a, nil
+}
+
+// resolve forgets a ticket whose spend had an unknown outcome and reports
+// whether it was one.
+func (m *Machine) resolve(id [32]byte) bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	was := m.inDoubt[id]
+	delete(m.inDoubt, id)
+	return was
 }
