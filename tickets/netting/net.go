@@ -46,8 +46,9 @@ type Settlement struct {
 // Net fails, with an error wrapping [ErrInvalid], for an invalid
 // obligation, or when a party's total owed or owing, or the total of the
 // positive nets of a currency, exceeds the range of money (the error then
-// wraps money.ErrOverflow too). The sum of no obligations is an empty
-// settlement.
+// wraps money.ErrOverflow too), and for more than 16,777,216 (2^24)
+// obligations, the most its digest's encoding counts. The sum of no
+// obligations is an empty settlement.
 func Net(obligations []Obligation) (*Settlement, error) {
 	sorted := slices.Clone(obligations)
 	for i, o := range sorted {

@@ -154,6 +154,18 @@ func TestWriterRejects(t *testing.T) {
 	if _, err := s.encode(); err == nil {
 		t.Error("nil key encoded")
 	}
+	for _, n := range []int{-1, MaxField + 1} {
+		w := NewWriter(1)
+		w.Count(n)
+		if _, err := w.Finish(); err == nil {
+			t.Errorf("list of %d items encoded", n)
+		}
+	}
+	w := NewWriter(1)
+	w.Count(MaxField)
+	if _, err := w.Finish(); err != nil {
+		t.Errorf("list of MaxField items: %v", err)
+	}
 	if got, err := Seconds(time.Unix(5, 999).In(time.FixedZone("x", 3600))); err != nil || !got.Equal(time.Unix(5, 0)) || got.Location() != time.UTC {
 		t.Errorf("Seconds: %v %v", got, err)
 	}
