@@ -57,6 +57,16 @@
 // collector refuses records of a closed period, so a deployment closes a
 // period only after its chargers have delivered.
 //
+// A signed session is a bill whoever delivers it: the collector bills any
+// valid record of an open period, and does not know whether a charger
+// refused it (for its rate, or its clock). So a car that must pay again
+// after a refusal or a lost answer sends the same session again rather
+// than signing a new one — a charger that took the first answers
+// [ErrReplayed], and the car has paid once — and signs a new session only
+// for a session the charger has not taken: one refused for its content
+// (the charger named, the rate, the time) can still be billed if the
+// charger delivers it anyway, which an honest charger does not.
+//
 // # Records and errors
 //
 // A session is a billing usage record whose detail is this package's
