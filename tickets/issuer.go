@@ -1,6 +1,7 @@
 package tickets
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -151,7 +152,8 @@ func (is *Issuer) Purchase(ctx context.Context, c Class, key *trs.PublicKey, buy
 	if err != nil {
 		return nil, fmt.Errorf("tickets: purchase time: %w", err)
 	}
-	p := &purchase{class: c, key: key, buyer: buyer, time: at}
+	// The issuer keeps its own copy: the caller may reuse its buffer.
+	p := &purchase{class: c, key: key, buyer: bytes.Clone(buyer), time: at}
 	rec, err := p.sign(is.key)
 	if err != nil {
 		return nil, err

@@ -308,3 +308,22 @@ func TestIssuerBadInputs(t *testing.T) {
 		t.Error("nil key has a buyer")
 	}
 }
+
+// TestBuyerIsACopy: the issuer keeps its own copy of the buyer record a
+// purchase names. An application that reuses the buffer it passed (a
+// network read buffer) must not change whom a revealed key maps to.
+func TestBuyerIsACopy(t *testing.T) {
+	is, err := OpenIssuer(ctx, mustECDSA(t), ledger.NewMemory(), testPolicy)
+	if err != nil {
+		t.Fatal(err)
+	}
+	k := mustTRS(t).Public()
+	buf := []byte("buyer A")
+	if _, err := is.Purchase(ctx, pass, k, buf, t0); err != nil {
+		t.Fatal(err)
+	}
+	copy(buf, "buyer B")
+	if b, ok := is.Buyer(k); !ok || string(b) != "buyer A" {
+		t.Errorf("buyer after the caller reused its buffer: %q %v, want \"buyer A\"", b, ok)
+	}
+}
