@@ -148,6 +148,11 @@ func (is *Issuer) Purchase(ctx context.Context, c Class, key *trs.PublicKey, buy
 	if key == nil {
 		return nil, errors.New("tickets: nil ticket key")
 	}
+	// A key no ring takes (the zero value) would stop its class from
+	// selling and its purchase record from replaying.
+	if _, err := trs.ParsePublicKey(key.Bytes()); err != nil {
+		return nil, fmt.Errorf("tickets: ticket key: %w", err)
+	}
 	at, err := wire.Seconds(now)
 	if err != nil {
 		return nil, fmt.Errorf("tickets: purchase time: %w", err)

@@ -327,3 +327,30 @@ func TestBuyerIsACopy(t *testing.T) {
 		t.Errorf("buyer after the caller reused its buffer: %q %v, want \"buyer A\"", b, ok)
 	}
 }
+
+// TestPurchaseRefusesZeroKey: a zero-value one-time key is an error, not a
+// purchase. Recorded, it could never be sold (no ring takes it), so its
+// class would never sell again, and its purchase record would not parse,
+// so the issuer's ledger would no longer open.
+func TestPurchaseRefusesZeroKey(t *testing.T) {
+	key, l := mustECDSA(t), ledger.NewMemory()
+	is, err := OpenIssuer(ctx, key, l, testPolicy)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := is.Purchase(ctx, pass, new(trs.PublicKey), []byte("zero"), t0); err == nil {
+		t.Error("a purchase of the zero-value key was accepted")
+	}
+	var sale *Sale
+	for i := range testPolicy.RingSize {
+		if sale, err = is.Purchase(ctx, pass, mustTRS(t).Public(), nil, t0); err != nil {
+			t.Fatalf("purchase %d after the zero key: %v", i, err)
+		}
+	}
+	if sale == nil {
+		t.Error("the class did not sell after the zero key")
+	}
+	if _, err := OpenIssuer(ctx, key, l, testPolicy); err != nil {
+		t.Errorf("the issuer's ledger no longer opens: %v", err)
+	}
+}
