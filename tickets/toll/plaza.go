@@ -10,6 +10,7 @@ import (
 
 	"github.com/ringtrace/ringtrace/ecdsa"
 	"github.com/ringtrace/ringtrace/tickets"
+	"github.com/ringtrace/ringtrace/tickets/internal/journal"
 	"github.com/ringtrace/ringtrace/tickets/internal/wire"
 	"github.com/ringtrace/ringtrace/tickets/ledger"
 	"github.com/ringtrace/ringtrace/trs"
@@ -24,9 +25,12 @@ type Plaza struct {
 	key      *ecdsa.PrivateKey
 	operator *ecdsa.PublicKey
 	self     plazaRef
-	l        ledger.Ledger
-	used     tickets.UsedSet
-	dir      *directory
+	// journal refuses every append after one of unknown outcome: a
+	// table the ledger holds but the plaza does not know could otherwise
+	// be followed by an older one, and the ledger would no longer replay.
+	journal *journal.Journal
+	used    tickets.UsedSet
+	dir     *directory
 
 	applyMu sync.Mutex
 }
@@ -57,7 +61,7 @@ func OpenPlaza(ctx context.Context, key *ecdsa.PrivateKey, id PlazaID, operator 
 	if err != nil {
 		return nil, err
 	}
-	p := &Plaza{key: key, operator: operator, self: plazaRef{idOf(operator), id}, l: st.Ledger, used: st.Used, dir: dir}
+	p := &Plaza{key: key, operator: operator, self: plazaRef{idOf(operator), id}, journal: journal.New(st.Ledger, "toll: plaza"), used: st.Used, dir: dir}
 	err = st.Ledger.Scan(ctx, 0, func(e ledger.Entry) error {
 		var err error
 		switch {
@@ -79,7 +83,9 @@ func OpenPlaza(ctx context.Context, key *ecdsa.PrivateKey, id PlazaID, operator 
 
 // Apply verifies and records a public record: a plaza registration or fare
 // table of the plaza's operator, or a sale of the operator or a partner.
-// Applying a record again is a no-op.
+// Applying a record again is a no-op. If recording fails, the ledger may
+// hold the record anyway (a lost database connection), so every later
+// Apply fails until the plaza is reopened from its ledger.
 func (p *Plaza) Apply(ctx context.Context, record []byte) error {
 	if ctx == nil {
 		return errNilContext
@@ -90,7 +96,7 @@ func (p *Plaza) Apply(ctx context.Context, record []byte) error {
 	if err != nil || apply == nil {
 		return err
 	}
-	if _, err := p.l.Append(ctx, kind, record); err != nil {
+	if err := p.journal.Append(ctx, kind, record, nil); err != nil {
 		return fmt.Errorf("toll: plaza: recording: %w", err)
 	}
 	return apply()

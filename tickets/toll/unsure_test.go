@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ringtrace/ringtrace/ecdsa"
 	"github.com/ringtrace/ringtrace/tickets/internal/recordtest"
 	"github.com/ringtrace/ringtrace/tickets/ledger"
 )
@@ -187,5 +188,49 @@ func TestSalesAfterUnsureAppend(t *testing.T) {
 	w.publish(t, sales[0])
 	if again := op.Sales(uint64(published)); len(again) != 1 || !bytes.Equal(again[0], sales[0]) {
 		t.Error("Sales changed between calls")
+	}
+}
+
+// TestPlazaApplyAfterUnsureAppend: a fare table whose append to the
+// plaza's ledger reported an error may still be recorded. A plaza that
+// went on would take an older table next (it does not know the newer one
+// in memory), and its ledger would hold the newer table before the older:
+// a ledger that no longer replays, since a table not issued after the
+// latest is refused. Until it is reopened the plaza applies nothing more;
+// reopened, it knows the recorded table.
+func TestPlazaApplyAfterUnsureAppend(t *testing.T) {
+	w := newWorld(t, 0)
+	a := w.ops[0]
+	// The operator publishes two tables; the plaza receives them out of
+	// order.
+	older, err := a.op.PublishFares(ctx, testFares(), maxTrip, day0.Add(time.Hour))
+	check(t, err)
+	newer, err := a.op.PublishFares(ctx, testFares(), maxTrip, day0.Add(2*time.Hour))
+	check(t, err)
+	l := &recordtest.UnsureLedger{Memory: ledger.NewMemory()}
+	open := func() (*Plaza, error) {
+		return OpenPlaza(ctx, a.plazas[1].key, 1, a.key.Public(), []*ecdsa.PublicKey{w.ops[1].key.Public()}, Stores{Ledger: l, Spent: w.spent, Used: w.used})
+	}
+	p, err := open()
+	check(t, err)
+	for _, r := range a.records {
+		check(t, p.Apply(ctx, r))
+	}
+	l.Fail = kindFares
+	if err := p.Apply(ctx, newer); !errors.Is(err, recordtest.ErrLostReply) {
+		t.Fatalf("fare table with a lost reply: %v", err)
+	}
+	if err := p.Apply(ctx, older); err == nil {
+		t.Error("applied a fare table before the plaza was reopened")
+	}
+	p, err = open()
+	if err != nil {
+		t.Fatalf("the plaza's ledger no longer replays: %v", err)
+	}
+	if err := p.Apply(ctx, newer); err != nil {
+		t.Errorf("the reopened plaza does not know the recorded table: %v", err)
+	}
+	if err := p.Apply(ctx, older); err == nil {
+		t.Error("the reopened plaza took a table older than its current one")
 	}
 }
