@@ -237,3 +237,42 @@ func TestVehicleClaims(t *testing.T) {
 		t.Errorf("another key's registration: %v", err)
 	}
 }
+
+// TestVehicleClaimsOnlyWhatItOrdered: an operator's key may sell other
+// classes of ticket (tickets.Issuer), and nothing stops someone who saw a
+// vehicle's order from buying such a ticket with its one-time key. A sale
+// of another class, or of a toll ticket at another price than the order's,
+// is not the vehicle's pass: the vehicle must not claim it, and must keep
+// waiting for the sale of what it ordered.
+func TestVehicleClaimsOnlyWhatItOrdered(t *testing.T) {
+	w := newWorld(t, 0)
+	a := w.ops[0]
+	tv := w.buy(t, 0, price)
+	var key *trs.PublicKey
+	for k := range tv.v.pending {
+		var err error
+		key, err = trs.ParsePublicKey(k[:])
+		check(t, err)
+	}
+	for name, c := range map[string]tickets.Class{
+		"another class":   {Label: "charging", Price: price},
+		"a cheaper class": {Label: classLabel, Price: won(1000)},
+	} {
+		is, err := tickets.OpenIssuer(ctx, a.key, newTestLedger(), tickets.Policy{RingSize: 1, Validity: time.Hour})
+		check(t, err)
+		sale, err := is.Purchase(ctx, c, key, nil, day0)
+		check(t, err)
+		if ps, err := tv.v.Claim(sale.Bytes()); err != nil || len(ps) != 0 {
+			t.Errorf("%s: %d passes, %v", name, len(ps), err)
+		}
+	}
+	for range testPolicy.RingSize - 1 {
+		w.buy(t, 0, price)
+	}
+	if tv.pass == nil {
+		t.Fatal("the vehicle did not claim the sale of what it ordered")
+	}
+	if c := tv.pass.Sale().Class(); c != (tickets.Class{Label: classLabel, Price: price}) {
+		t.Errorf("pass of class %v", c)
+	}
+}

@@ -29,6 +29,7 @@ type Vehicle struct {
 type order struct {
 	key      *trs.PrivateKey
 	operator *ecdsa.PublicKey
+	price    money.Amount
 }
 
 // NewVehicle returns the wallet of the vehicle whose key is key,
@@ -90,14 +91,17 @@ func (v *Vehicle) Order(operator *ecdsa.PublicKey, price money.Amount, now time.
 		return nil, err
 	}
 	v.mu.Lock()
-	v.pending[[trs.PublicKeySize]byte(priv.Public().Bytes())] = order{priv, operator}
+	v.pending[[trs.PublicKeySize]byte(priv.Public().Bytes())] = order{priv, operator, price}
 	v.mu.Unlock()
 	return r.bytes(), nil
 }
 
 // Claim checks a published sale's signature by the operator it names and
 // returns a pass for each key in its ring that the vehicle ordered from
-// that operator (normally one, or none if the sale is someone else's).
+// that operator (normally one, or none if the sale is someone else's). A
+// sale that is not of toll tickets at the order's price is not the
+// order's, even with its key in the ring (an operator's key may sell other
+// classes of ticket, to anyone who names a key): the order keeps waiting.
 func (v *Vehicle) Claim(sale []byte) ([]*Pass, error) {
 	s, err := tickets.ParseSale(sale)
 	if err != nil {
@@ -110,7 +114,7 @@ func (v *Vehicle) Claim(sale []byte) ([]*Pass, error) {
 	defer v.mu.Unlock()
 	var passes []*Pass
 	for k, o := range v.pending {
-		if _, in := s.Ring().IndexOf(o.key.Public()); !in || !o.operator.Equal(s.Issuer()) {
+		if _, in := s.Ring().IndexOf(o.key.Public()); !in || !o.operator.Equal(s.Issuer()) || s.Class() != (tickets.Class{Label: classLabel, Price: o.price}) {
 			continue
 		}
 		passes = append(passes, &Pass{key: o.key, sale: s})
