@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ringtrace/ringtrace/ecdsa"
 	"github.com/ringtrace/ringtrace/tickets/ledger"
 	"github.com/ringtrace/ringtrace/trs"
 )
@@ -32,21 +33,22 @@ func TestBadInputs(t *testing.T) {
 		"CheckAndAdd nil ctx": func() error {
 			return store.CheckAndAdd(nilCtx, trs.Record{}, []uint64{1}, func([]trs.Match) (bool, error) { return true, nil })
 		},
-		"OpenUsedSet nil ctx": func() error { _, err := OpenUsedSet(nilCtx, ledger.NewMemory()); return err },
-		"Use nil ctx":         func() error { _, err := used.Use(nilCtx, [32]byte{}, t0); return err },
-		"Spend nil ctx":       func() error { return r.Spend(nilCtx, a) },
-		"Check nil ctx":       func() error { _, err := r.Check(nilCtx, a); return err },
-		"Redeem nil ctx":      func() error { return r.Redeem(nilCtx, s.ticket(t, 1, "m"), t0) },
-		"Redeem nil ticket":   func() error { return r.Redeem(ctx, nil, t0) },
-		"Redeem zero time":    func() error { return r.Redeem(ctx, s.ticket(t, 1, "m"), zero) },
-		"NewTicket nil key":   func() error { _, err := NewTicket(nil, s.sale, nil); return err },
-		"NewTicket nil sale":  func() error { _, err := NewTicket(s.keys[0], nil, nil); return err },
-		"NewTicket outsider":  func() error { _, err := NewTicket(mustTRS(t), s.sale, nil); return err },
-		"ParseTicket nil":     func() error { _, err := ParseTicket(nil); return err },
-		"ParseSale nil":       func() error { _, err := ParseSale(nil); return err },
-		"AddSale nil":         func() error { _, err := r.AddSale(nil); return err },
-		"Sale.Verify nil key": func() error { return s.sale.Verify(nil) },
-		"Sale.Verify nil":     func() error { return (*Sale)(nil).Verify(s.key.Public()) },
+		"OpenUsedSet nil ctx":  func() error { _, err := OpenUsedSet(nilCtx, ledger.NewMemory()); return err },
+		"Use nil ctx":          func() error { _, err := used.Use(nilCtx, [32]byte{}, t0); return err },
+		"Spend nil ctx":        func() error { return r.Spend(nilCtx, a) },
+		"Check nil ctx":        func() error { _, err := r.Check(nilCtx, a); return err },
+		"Redeem nil ctx":       func() error { return r.Redeem(nilCtx, s.ticket(t, 1, "m"), t0) },
+		"Redeem nil ticket":    func() error { return r.Redeem(ctx, nil, t0) },
+		"Redeem zero time":     func() error { return r.Redeem(ctx, s.ticket(t, 1, "m"), zero) },
+		"NewTicket nil key":    func() error { _, err := NewTicket(nil, s.sale, nil); return err },
+		"NewTicket nil sale":   func() error { _, err := NewTicket(s.keys[0], nil, nil); return err },
+		"NewTicket outsider":   func() error { _, err := NewTicket(mustTRS(t), s.sale, nil); return err },
+		"ParseTicket nil":      func() error { _, err := ParseTicket(nil); return err },
+		"ParseSale nil":        func() error { _, err := ParseSale(nil); return err },
+		"AddSale nil":          func() error { _, err := r.AddSale(nil); return err },
+		"NewRedeemer zero key": func() error { _, err := NewRedeemer(trs.NewMemoryStore(), new(ecdsa.PublicKey)); return err },
+		"Sale.Verify nil key":  func() error { return s.sale.Verify(nil) },
+		"Sale.Verify nil":      func() error { return (*Sale)(nil).Verify(s.key.Public()) },
 	} {
 		func() {
 			defer func() {

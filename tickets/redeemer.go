@@ -44,8 +44,8 @@ func NewRedeemer(store trs.Store, issuers ...*ecdsa.PublicKey) (*Redeemer, error
 	}
 	r := &Redeemer{index: trs.NewIndex(store), verifier: trs.NewVerifier(ringCacheBytes), issuers: make(map[[ecdsa.PublicKeySize]byte]bool), sales: make(map[SaleID]*Sale)}
 	for _, k := range issuers {
-		if k == nil {
-			return nil, errors.New("tickets: nil issuer key")
+		if !k.Equal(k) { // nil or the zero value, which equals no key
+			return nil, errors.New("tickets: nil or zero-value issuer key")
 		}
 		r.issuers[ecdsaKey(k)] = true
 	}

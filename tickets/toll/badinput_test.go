@@ -78,6 +78,18 @@ func TestBadInputs(t *testing.T) {
 		"NewVehicle nil auth":  func() error { _, err := NewVehicle(key, nil); return err },
 		"SetRegistration nil":  func() error { return w.vehicles[0].v.SetRegistration(nil) },
 		"Order nil operator":   func() error { _, err := w.vehicles[0].v.Order(nil, price, day0); return err },
+		"Order zero operator":  func() error { _, err := w.vehicles[0].v.Order(new(ecdsa.PublicKey), price, day0); return err },
+		"Ticket zero operator": func() error { _, err := pass.Ticket(w.enter(t, 0, 1, day0), new(ecdsa.PublicKey), 2); return err },
+		"OpenPlaza zero operator": func() error {
+			_, err := OpenPlaza(ctx, key, 1, new(ecdsa.PublicKey), nil, st)
+			return err
+		},
+		"OpenOperator zero partner": func() error {
+			c := w.config(0)
+			c.Partners = []*ecdsa.PublicKey{new(ecdsa.PublicKey)}
+			_, err := OpenOperator(ctx, key, c, st)
+			return err
+		},
 		"Order zero price":     func() error { _, err := w.vehicles[0].v.Order(a.key.Public(), money.Amount{}, day0); return err },
 		"Order zero time":      func() error { _, err := w.vehicles[0].v.Order(a.key.Public(), price, zero); return err },
 		"Claim nil":            func() error { _, err := w.vehicles[0].v.Claim(nil); return err },

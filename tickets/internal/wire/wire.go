@@ -330,9 +330,10 @@ func (r *Reader) ECDSAKey(field string) *ecdsa.PublicKey {
 	return FixedValue(r, field, ecdsa.PublicKeySize, ecdsa.ParsePublicKey)
 }
 
-// ECDSAKey appends a compressed P-256 key, which must not be nil.
+// ECDSAKey appends a compressed P-256 key, which must not be nil or the
+// zero value (which equals no key, not even itself).
 func (w *Writer) ECDSAKey(k *ecdsa.PublicKey) {
-	if k == nil {
+	if !k.Equal(k) {
 		w.Fail(errors.New("missing ECDSA key"))
 		w.b.AddBytes(make([]byte, ecdsa.PublicKeySize))
 		return

@@ -154,6 +154,11 @@ func TestWriterRejects(t *testing.T) {
 	if _, err := s.encode(); err == nil {
 		t.Error("nil key encoded")
 	}
+	s = testSample(t)
+	s.key = new(ecdsa.PublicKey)
+	if _, err := s.encode(); err == nil {
+		t.Error("zero-value key encoded")
+	}
 	for _, n := range []int{-1, MaxField + 1} {
 		w := NewWriter(1)
 		w.Count(n)
