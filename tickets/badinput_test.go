@@ -2,6 +2,7 @@ package tickets
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
@@ -60,5 +61,15 @@ func TestBadInputs(t *testing.T) {
 				t.Errorf("%s: no error", name)
 			}
 		}()
+	}
+}
+
+// TestReuseErrorZeroValue: a ReuseError built by hand, without its sale,
+// prints and unwraps rather than panicking.
+func TestReuseErrorZeroValue(t *testing.T) {
+	for _, e := range []*ReuseError{nil, {}} {
+		if e.Error() == "" || !errors.Is(e, ErrReused) {
+			t.Errorf("%#v: %q", e, e.Error())
+		}
 	}
 }

@@ -47,6 +47,9 @@ type ReuseError struct {
 }
 
 func (e *ReuseError) Error() string {
+	if e == nil || e.Sale == nil {
+		return "tickets: ticket reused"
+	}
 	if e.Kind == trs.Revealed {
 		return fmt.Sprintf("tickets: ticket reused: sale %d of %x, key in slot %d revealed", e.Sale.Number(), e.Sale.ID().prefix(), e.Index)
 	}
