@@ -147,9 +147,9 @@ func (p *Plaza) Enter(commitment [32]byte, now time.Time) ([]byte, error) {
 // on that entry proof (ErrEntryReused). A crash after the spend and
 // before the request is returned, or a spend whose outcome the store
 // could not report (a connection lost after the commit was sent), loses
-// the request: the plaza cannot claim the fare, and the same ticket
-// presented again is refused as Linked, since a retry cannot be told from
-// a replay; a new ticket of the pass would reveal it. A ticket presenting
+// the request: Exit gives the plaza none to claim the fare with, and the
+// same ticket presented again is refused as Linked, since a retry cannot
+// be told from a replay; a new ticket of the pass would reveal it. A ticket presenting
 // a used entry proof is refused with [ErrEntryReused] after a check
 // against the spent store that stores nothing: whoever raced an overheard
 // proof and secret to an exit must not use up, or later reveal, the
