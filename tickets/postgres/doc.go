@@ -39,10 +39,11 @@
 // checks signatures under it: a toll plaza or operator that applies a
 // sale record s calls Register(ctx, s.Tag(), s.ValidUntil().Add(grace)). A check under a tag that was never registered
 // is an error ([ErrUnregisteredTag]), never Fresh. [SpentStore.Prune] drops
-// the records and rows of tags past their time, in bounded batches; a
-// pruned tag is unregistered again, so a late ticket under it fails instead
-// of being accepted against an empty store. [UsedSet.Prune] does the same
-// for used identifiers. Run both periodically, from any one process.
+// the records of tags past their time, in bounded batches; a pruned tag
+// keeps a row that marks it, so a late ticket under it fails instead of
+// being accepted against an empty store, even after a process replaying its
+// sales registers the tag again. [UsedSet.Prune] forgets used identifiers
+// past their time. Run both periodically, from any one process.
 //
 // # Ledgers
 //
@@ -73,10 +74,12 @@
 // and UPDATE of one column, ringtrace_spent_tags.until (for the tag lock
 // and registration): with no more, a plaza cannot change or remove a
 // stored record. It can still insert records its exit did not accept
-// (which settlement then pays if they name it), and lower a tag's until,
-// so that the next Prune drops the tag's records before its sale ends.
-// Keep DELETE (pruning) and DDL (migration) to the operator's role, which
-// opens the database first. Authenticate connections (TLS with
+// (which settlement then pays if they name it), lower a tag's until, so
+// that the next Prune drops the tag's records before its sale ends, and
+// insert a tag's row marked pruned before anyone registers it, so that
+// every check under it fails. Keep DELETE and the update of
+// ringtrace_spent_tags.pruned (pruning) and DDL (migration) to the
+// operator's role, which opens the database first. Authenticate connections (TLS with
 // sslmode=verify-full, or a Unix socket).
 //
 // # Schema

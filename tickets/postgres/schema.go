@@ -15,7 +15,7 @@ import (
 // SchemaVersion is the version of the tables this package creates and
 // uses; docs/spec/postgres.md specifies them. [Open] brings an older schema
 // up to it, one migration at a time, and refuses a newer one.
-const SchemaVersion = 1
+const SchemaVersion = 2
 
 // migrations[v] turns schema version v into v+1. Each runs in the
 // transaction that records the new version, so a migration is applied
@@ -56,6 +56,13 @@ CREATE TABLE ringtrace_ledger_entries (
 	hash    bytea NOT NULL CHECK (length(hash) = 32),
 	PRIMARY KEY (chain, seq)
 );
+`,
+	// 1 → 2: a pruned tag keeps its row, marked, so that registering it
+	// again cannot bring it back empty.
+	`
+ALTER TABLE ringtrace_spent_tags ADD COLUMN pruned boolean NOT NULL DEFAULT false;
+DROP INDEX ringtrace_spent_tags_until;
+CREATE INDEX ringtrace_spent_tags_until ON ringtrace_spent_tags (until) WHERE NOT pruned;
 `,
 }
 

@@ -4,8 +4,11 @@ import (
 	"errors"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/ringtrace/ringtrace/trs"
 )
 
 func TestSchemaVersion(t *testing.T) {
@@ -107,5 +110,46 @@ func TestStoreFormatRefused(t *testing.T) {
 	}
 	if _, err := open(ctx, cfg.Copy()); !errors.Is(err, ErrSchema) {
 		t.Fatalf("another store format: %v", err)
+	}
+}
+
+// TestMigrateFromVersion1: a database at schema version 1, with a tag and a
+// record under it, migrates to SchemaVersion on Open, and the tag still
+// works: the record is found, Prune marks the tag instead of deleting it.
+func TestMigrateFromVersion1(t *testing.T) {
+	cfg, _ := testSchema(t)
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pool.Close()
+	if err := migrate(ctx, pool, migrations[:1]); err != nil {
+		t.Fatal(err)
+	}
+	_, ring := testMembers(t, 1)
+	tag := trs.NewTag([]byte("version 1"), ring)
+	digest := tag.Digest()
+	r := syntheticRecord(tag, 1)
+	if _, err := pool.Exec(ctx, `WITH t AS (INSERT INTO ringtrace_spent_tags (digest, until) VALUES ($1, now() + interval '1 day') RETURNING id)
+INSERT INTO ringtrace_spent (tag_id, a0, a1, fps) SELECT id, $2, $3, $4 FROM t`, digest[:], r.A0[:], r.A1[:], encodeFingerprints([]uint64{7})); err != nil {
+		t.Fatal(err)
+	}
+	db := openConfig(t, cfg)
+	if v := schemaVersion(t, db.pool); v != SchemaVersion {
+		t.Fatalf("version %d after Open, want %d", v, SchemaVersion)
+	}
+	n := 0
+	err = db.SpentStore().CheckAndAdd(ctx, syntheticRecord(tag, 2), []uint64{7}, func(ms []trs.Match) (bool, error) {
+		n = len(ms)
+		return false, nil
+	})
+	if err != nil || n != 1 {
+		t.Fatalf("after the migration: %d matches (%v), want 1", n, err)
+	}
+	if dropped, err := db.SpentStore().Prune(ctx, time.Now().Add(48*time.Hour)); err != nil || dropped != 1 {
+		t.Fatalf("Prune: %d, %v", dropped, err)
+	}
+	if got := countRows(t, db, "ringtrace_spent_tags WHERE pruned"); got != 1 {
+		t.Fatalf("%d pruned tag rows, want 1", got)
 	}
 }

@@ -482,7 +482,45 @@ func TestSpentStorePrune(t *testing.T) {
 	if got, want := countRows(t, db, "ringtrace_spent"), 3*len(kept); got != want {
 		t.Fatalf("%d records left, want %d", got, want)
 	}
-	if got := countRows(t, db, "ringtrace_spent_tags"); got != len(kept) {
+	if got := countRows(t, db, "ringtrace_spent_tags WHERE NOT pruned"); got != len(kept) {
 		t.Fatalf("%d tags left, want %d", got, len(kept))
+	}
+}
+
+// TestRegisterAfterPrune: a tag pruned once its until has passed is not
+// brought back, empty, by a later registration with that until — which is
+// what a plaza replaying its sales at startup sends. A ticket spent under
+// the tag is then refused (ErrUnregisteredTag), never Fresh. Time passing
+// is simulated by moving the tag's until into the past.
+func TestRegisterAfterPrune(t *testing.T) {
+	db, cfg := newTestDB(t)
+	admin := adminConn(t, cfg)
+	s := db.SpentStore()
+	privs, ring := testMembers(t, 2)
+	tag := trs.NewTag([]byte("pruned, then registered again"), ring)
+	register(t, s, tag)
+	idx := trs.NewIndex(s)
+	spent := accepted(t, privs[1], tag, "exit")
+	if res, err := idx.CheckAndAddAccepted(ctx, spent); err != nil || res.Kind != trs.Fresh {
+		t.Fatalf("first use: %v, %v", res.Kind, err)
+	}
+	until := time.Now().Add(-time.Hour).Truncate(time.Second)
+	if _, err := admin.Exec(ctx, `UPDATE ringtrace_spent_tags SET until = $1`, until); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := s.Prune(ctx, time.Now()); err != nil || n != 1 {
+		t.Fatalf("Prune: %d, %v", n, err)
+	}
+	for _, again := range []time.Time{until, time.Now().Add(24 * time.Hour)} {
+		if err := s.Register(ctx, tag, again); err != nil {
+			t.Fatalf("registering a pruned tag again: %v", err)
+		}
+		res, err := idx.CheckAndAddAccepted(ctx, spent)
+		if !errors.Is(err, ErrUnregisteredTag) || res.Kind == trs.Fresh {
+			t.Fatalf("the spent ticket after prune and registration until %v: %v, %v; want ErrUnregisteredTag", again, res.Kind, err)
+		}
+	}
+	if n := countRows(t, db, "ringtrace_spent"); n != 0 {
+		t.Fatalf("%d records stored under the pruned tag", n)
 	}
 }
