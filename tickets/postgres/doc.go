@@ -70,14 +70,14 @@
 // The database holds no secrets, and is trusted with integrity: anyone who
 // can write its tables can un-spend a ticket or rewrite a chain (which the
 // chain's hashes and signed checkpoints detect, not prevent). Plazas need
-// only SELECT on ringtrace_schema, SELECT and INSERT on the other tables,
-// and UPDATE of one column, ringtrace_spent_tags.until (for the tag lock
-// and registration): with no more, a plaza cannot change or remove a
-// stored record. It can still insert records its exit did not accept
-// (which settlement then pays if they name it), lower a tag's until, so
-// that the next Prune drops the tag's records before its sale ends, and
-// insert a tag's row marked pruned before anyone registers it, so that
-// every check under it fails. Keep DELETE and the update of
+// only SELECT on ringtrace_schema, SELECT and INSERT on the other tables —
+// on ringtrace_spent_tags INSERT of the columns digest and until only — and
+// UPDATE of one column, ringtrace_spent_tags.until (for the tag lock and
+// registration): with no more, a plaza cannot change or remove a stored
+// record, nor mark a tag pruned or un-prune one. It can still insert
+// records its exit did not accept (which settlement then pays if they name
+// it), and lower a tag's until, so that the next Prune drops the tag's
+// records before its sale ends. Keep DELETE and the update of
 // ringtrace_spent_tags.pruned (pruning) and DDL (migration) to the
 // operator's role, which opens the database first. Authenticate connections (TLS with
 // sslmode=verify-full, or a Unix socket).
