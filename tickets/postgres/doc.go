@@ -76,11 +76,13 @@
 // registration): with no more, a plaza cannot change or remove a stored
 // record, nor mark a tag pruned or un-prune one. It can still insert
 // records its exit did not accept (which settlement then pays if they name
-// it), and lower a tag's until, so that the next Prune drops the tag's
-// records before its sale ends. Keep DELETE and the update of
+// it), lower a tag's until, so that the next Prune drops the tag's records
+// before its sale ends, and append entries with valid hashes to any chain,
+// another role's included, which that chain's writer then meets as
+// [ErrConflict] and, reopened, replays. Keep DELETE and the update of
 // ringtrace_spent_tags.pruned (pruning) and DDL (migration) to the
-// operator's role, which opens the database first. Authenticate connections (TLS with
-// sslmode=verify-full, or a Unix socket).
+// operator's role, which opens the database first. Authenticate
+// connections (TLS with sslmode=verify-full, or a Unix socket).
 //
 // # Schema
 //

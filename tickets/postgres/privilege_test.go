@@ -3,6 +3,7 @@ package postgres
 import (
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -59,6 +60,18 @@ func TestPlazaPrivileges(t *testing.T) {
 	l := openLedger(t, db, "plaza/1")
 	if _, err := l.Append(ctx, 1, []byte("x")); err != nil {
 		t.Fatalf("Append as the plaza role: %v", err)
+	}
+	// What the role can do to another role's chain: append to it, which
+	// its writer meets as a conflict.
+	operatorChain := openLedger(t, owner, "operator/1")
+	if _, err := operatorChain.Append(ctx, 1, []byte("sale")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := openLedger(t, db, "operator/1").Append(ctx, 1, []byte("planted")); err != nil {
+		t.Fatalf("the plaza role appending to the operator's chain: %v", err)
+	}
+	if _, err := operatorChain.Append(ctx, 1, []byte("next")); !errors.Is(err, ErrConflict) {
+		t.Fatalf("the operator's Append after the planted entry: %v", err)
 	}
 	if _, err := db.SpentStore().Prune(ctx, time.Now().Add(48*time.Hour)); err == nil || !strings.Contains(err.Error(), "permission denied") {
 		t.Fatalf("Prune as the plaza role: %v", err)
