@@ -94,11 +94,20 @@ func migrate(ctx context.Context, pool *pgxpool.Pool, steps []string) error {
 func migrateTx(ctx context.Context, tx pgx.Tx, steps []string) error {
 	// The usual case, a schema already up to date, only reads, so that a
 	// role without DDL rights can open the database.
-	var exists bool
-	if err := tx.QueryRow(ctx, `SELECT to_regclass('ringtrace_schema') IS NOT NULL`).Scan(&exists); err != nil {
+	//
+	// The tables belong in the first schema of the search_path, where they
+	// are created. Tables found further along the path are refused rather
+	// than used (they are another deployment's, or a misconfiguration) or
+	// shadowed by new, empty ones (which would split the spent store).
+	var first, found *string
+	if err := tx.QueryRow(ctx, `SELECT current_schema(), (SELECT n.nspname::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+	WHERE c.oid = to_regclass('ringtrace_schema'))`).Scan(&first, &found); err != nil {
 		return err
 	}
-	if exists {
+	if found != nil && (first == nil || *found != *first) {
+		return fmt.Errorf("%w: the tables are in schema %q, not in the first schema of the search_path", ErrSchema, *found)
+	}
+	if exists := found != nil; exists {
 		current, err := schemaState(ctx, tx, steps)
 		if err != nil || current {
 			return err

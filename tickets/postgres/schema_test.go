@@ -153,3 +153,34 @@ INSERT INTO ringtrace_spent (tag_id, a0, a1, fps) SELECT id, $2, $3, $4 FROM t`,
 		t.Fatalf("%d pruned tag rows, want 1", got)
 	}
 }
+
+// TestTablesInFirstSchema: the tables live in the first schema of the
+// search_path. Tables found only in a later schema of the path are
+// another deployment's: Open refuses them (ErrSchema), neither using them
+// nor creating new, empty ones in front of them, and changes nothing.
+func TestTablesInFirstSchema(t *testing.T) {
+	laterCfg, later := testSchema(t)
+	openConfig(t, laterCfg)
+	firstCfg, first := testSchema(t)
+	cfg := firstCfg.Copy()
+	cfg.ConnConfig.RuntimeParams["search_path"] = first + ", " + later
+	if db, err := open(ctx, cfg); !errors.Is(err, ErrSchema) {
+		if err == nil {
+			db.Close()
+		}
+		t.Fatalf("Open with search_path %q: %v, want ErrSchema", cfg.ConnConfig.RuntimeParams["search_path"], err)
+	}
+	owner := openConfig(t, firstCfg) // search_path: first only
+	if !tableExists(t, owner.pool, later+".ringtrace_spent_tags") || !tableExists(t, owner.pool, first+".ringtrace_schema") {
+		t.Fatal("tables missing")
+	}
+	// Once the first schema has its own, the path opens on them.
+	db := openConfig(t, cfg)
+	if _, err := db.UsedSet().Use(ctx, usedID(1), time.Now().Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	if err := db.pool.QueryRow(ctx, "SELECT count(*) FROM "+later+".ringtrace_used").Scan(&n); err != nil || n != 0 {
+		t.Fatalf("the later schema's used set holds %d identifiers (%v)", n, err)
+	}
+}
