@@ -58,7 +58,9 @@ CREATE TABLE ringtrace_ledger_entries (
 );
 `,
 	// 1 → 2: a pruned tag keeps its row, marked, so that registering it
-	// again cannot bring it back empty.
+	// again cannot bring it back empty. Processes of version 1 still
+	// running must be stopped before the first Prune at version 2: they
+	// would take a marked row for a registered, empty tag.
 	`
 ALTER TABLE ringtrace_spent_tags ADD COLUMN pruned boolean NOT NULL DEFAULT false;
 DROP INDEX ringtrace_spent_tags_until;
