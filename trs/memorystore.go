@@ -38,6 +38,9 @@ func shardOf(tag *[DigestSize]byte) int {
 }
 
 func (s *memoryStore) CheckAndAdd(ctx context.Context, r Record, fps []uint64, decide func([]Match) (bool, error)) error {
+	if ctx == nil || decide == nil {
+		return fmt.Errorf("%w: nil context or decide function", ErrInvalidInput)
+	}
 	if err := ctx.Err(); err != nil {
 		return err
 	}

@@ -166,6 +166,13 @@ func TestMemoryStoreDecide(t *testing.T) {
 	if err := s.CheckAndAdd(cancelled, r, fps, func([]Match) (bool, error) { called = true; return true, nil }); !errors.Is(err, context.Canceled) || called {
 		t.Fatalf("cancelled context: %v, decide called %v", err, called)
 	}
+	var nilCtx context.Context
+	if err := s.CheckAndAdd(nilCtx, r, fps, addAlways); !errors.Is(err, ErrInvalidInput) {
+		t.Fatalf("nil context: %v", err)
+	}
+	if err := s.CheckAndAdd(ctx, r, fps, nil); !errors.Is(err, ErrInvalidInput) {
+		t.Fatalf("nil decide: %v", err)
+	}
 	if err := s.CheckAndAdd(ctx, r, fps, addAlways); err != nil {
 		t.Fatal(err)
 	}

@@ -133,8 +133,8 @@ var errCheckpointReached = errors.New("checkpoint reached")
 // Count-1 are not checked: a later checkpoint covers them. Check does not
 // verify the signature; call [Checkpoint.Verify] first.
 func (c *Checkpoint) Check(ctx context.Context, l Ledger) error {
-	if c == nil || c.enc == nil || l == nil {
-		return errors.New("ledger: checkpoint check: nil checkpoint or ledger")
+	if c == nil || c.enc == nil || l == nil || ctx == nil {
+		return errors.New("ledger: checkpoint check: nil checkpoint, ledger or context")
 	}
 	if c.count == 0 {
 		return nil

@@ -264,6 +264,12 @@ func TestCheckpointBadInput(t *testing.T) {
 	if err := c.Check(ctx, nil); err == nil {
 		t.Error("Check of a nil ledger")
 	}
+	appendAll(t, m, 2, 5)
+	c = mustCheckpoint(t, m, key)
+	var nilCtx context.Context
+	if err := c.Check(nilCtx, m); err == nil {
+		t.Error("Check with a nil context")
+	}
 }
 
 // TestParseCheckpointStrict: wrong lengths, header, trailing bytes and

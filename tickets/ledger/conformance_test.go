@@ -49,6 +49,7 @@ func TestConformance(t *testing.T) {
 		{"Closed", testClosed},
 		{"CloseDuringScan", testCloseDuringScan},
 		{"Context", testContext},
+		{"NilInputs", testNilInputs},
 	}
 	for _, impl := range implementations {
 		t.Run(impl.name, func(t *testing.T) {
@@ -300,6 +301,22 @@ func testContext(t *testing.T, l Ledger) {
 	err := l.Scan(during, 0, func(Entry) error { seen++; stop(); return nil })
 	if !errors.Is(err, context.Canceled) || seen != 1 {
 		t.Fatalf("Scan cancelled during the scan: %v after %d entries", err, seen)
+	}
+}
+
+// testNilInputs: a nil context or a nil fn is an error, not a panic, and
+// changes nothing.
+func testNilInputs(t *testing.T, l Ledger) {
+	appendAll(t, l, 2, 11)
+	var nilCtx context.Context
+	if _, err := l.Append(nilCtx, 1, []byte("x")); err == nil || l.Len() != 2 {
+		t.Fatalf("Append with a nil context: %v, %d entries", err, l.Len())
+	}
+	if err := l.Scan(nilCtx, 0, func(Entry) error { return nil }); err == nil {
+		t.Fatal("Scan with a nil context succeeded")
+	}
+	if err := l.Scan(ctx, 0, nil); err == nil {
+		t.Fatal("Scan with a nil fn succeeded")
 	}
 }
 

@@ -171,6 +171,9 @@ func (l *File) TornTail() (size int64, copyPath string) {
 // file is unknown, so the only safe way on is to close it and let OpenFile
 // recover.
 func (l *File) Append(ctx context.Context, kind Kind, payload []byte) (Entry, error) {
+	if ctx == nil {
+		return Entry{}, errNilArgument
+	}
 	if err := ctx.Err(); err != nil {
 		return Entry{}, err
 	}
@@ -240,6 +243,9 @@ func (l *File) Head() [HashSize]byte {
 // error wrapping [ErrCorrupt] if the file changed underneath. A Close during
 // the Scan makes it return [ErrClosed].
 func (l *File) Scan(ctx context.Context, from uint64, fn func(Entry) error) error {
+	if ctx == nil || fn == nil {
+		return errNilArgument
+	}
 	if err := ctx.Err(); err != nil {
 		return err
 	}

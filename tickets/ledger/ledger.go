@@ -91,9 +91,9 @@ func ChainHash(seq uint64, kind Kind, payload []byte, prev [HashSize]byte) [Hash
 type Ledger interface {
 	// Append adds a record and returns its entry. It returns only once the
 	// record is durable (for a file: written and synced); on error nothing
-	// was acknowledged. The payload is copied. A context that is already
-	// done is an error; one that ends during the call may or may not stop
-	// it, as the implementation says.
+	// was acknowledged. The payload is copied. A context that is nil or
+	// already done is an error; one that ends during the call may or may
+	// not stop it, as the implementation says.
 	Append(ctx context.Context, kind Kind, payload []byte) (Entry, error)
 
 	// Len returns the number of entries.
@@ -108,13 +108,17 @@ type Ledger interface {
 	// fn and returns it unchanged. from == Len() scans nothing; from > Len()
 	// is an error. fn may call Append; the entries it adds are not scanned.
 	// If the ledger is closed during the Scan, Scan returns ErrClosed.
-	// A context that is done stops the Scan with its error.
+	// A context that is done stops the Scan with its error; a nil context
+	// or fn is an error.
 	Scan(ctx context.Context, from uint64, fn func(Entry) error) error
 
 	// Close releases the ledger. Later Append and Scan calls return
 	// ErrClosed, as does a second Close; Len and Head keep working.
 	Close() error
 }
+
+// errNilArgument is returned for a nil context or Scan function.
+var errNilArgument = errors.New("ledger: nil context or scan function")
 
 func checkPayload(p []byte) error {
 	if len(p) > MaxPayload {

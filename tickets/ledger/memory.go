@@ -27,6 +27,9 @@ func NewMemory() *Memory {
 // Append adds a record. A memory ledger is durable as soon as it returns,
 // for as long as the process lives.
 func (m *Memory) Append(ctx context.Context, kind Kind, payload []byte) (Entry, error) {
+	if ctx == nil {
+		return Entry{}, errNilArgument
+	}
 	if err := ctx.Err(); err != nil {
 		return Entry{}, err
 	}
@@ -72,6 +75,9 @@ func (m *Memory) headLocked() [HashSize]byte {
 
 // Scan calls fn for each entry from from on; see [Ledger].
 func (m *Memory) Scan(ctx context.Context, from uint64, fn func(Entry) error) error {
+	if ctx == nil || fn == nil {
+		return errNilArgument
+	}
 	if err := ctx.Err(); err != nil {
 		return err
 	}

@@ -27,7 +27,10 @@ type DB struct {
 // concurrent checks.
 //
 // Open fails with an error wrapping [ErrSchema] if the database holds a
-// schema this package cannot use.
+// schema this package cannot use, or if the first schema of the
+// search_path has no tables of the package but a later one has: those are
+// another deployment's, and Open neither uses them nor hides them behind
+// new, empty ones.
 func Open(ctx context.Context, dsn string) (*DB, error) {
 	if ctx == nil {
 		return nil, errors.New("postgres: nil context")

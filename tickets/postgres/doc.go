@@ -39,10 +39,11 @@
 // checks signatures under it: a toll plaza or operator that applies a
 // sale record s calls Register(ctx, s.Tag(), s.ValidUntil().Add(grace)). A check under a tag that was never registered
 // is an error ([ErrUnregisteredTag]), never Fresh. [SpentStore.Prune] drops
-// the records and rows of tags past their time, in bounded batches; a
-// pruned tag is unregistered again, so a late ticket under it fails instead
-// of being accepted against an empty store. [UsedSet.Prune] does the same
-// for used identifiers. Run both periodically, from any one process.
+// the records of tags past their time, in bounded batches; a pruned tag
+// keeps a row that marks it, so a late ticket under it fails instead of
+// being accepted against an empty store, even after a process replaying its
+// sales registers the tag again. [UsedSet.Prune] forgets used identifiers
+// past their time. Run both periodically, from any one process.
 //
 // # Ledgers
 //
@@ -69,15 +70,19 @@
 // The database holds no secrets, and is trusted with integrity: anyone who
 // can write its tables can un-spend a ticket or rewrite a chain (which the
 // chain's hashes and signed checkpoints detect, not prevent). Plazas need
-// only SELECT on ringtrace_schema, SELECT and INSERT on the other tables,
-// and UPDATE of one column, ringtrace_spent_tags.until (for the tag lock
-// and registration): with no more, a plaza cannot change or remove a
-// stored record. It can still insert records its exit did not accept
-// (which settlement then pays if they name it), and lower a tag's until,
-// so that the next Prune drops the tag's records before its sale ends.
-// Keep DELETE (pruning) and DDL (migration) to the operator's role, which
-// opens the database first. Authenticate connections (TLS with
-// sslmode=verify-full, or a Unix socket).
+// only SELECT on ringtrace_schema, SELECT and INSERT on the other tables —
+// on ringtrace_spent_tags INSERT of the columns digest and until only — and
+// UPDATE of one column, ringtrace_spent_tags.until (for the tag lock and
+// registration): with no more, a plaza cannot change or remove a stored
+// record, nor mark a tag pruned or un-prune one. It can still insert
+// records its exit did not accept (which settlement then pays if they name
+// it), lower a tag's until, so that the next Prune drops the tag's records
+// before its sale ends, and append entries with valid hashes to any chain,
+// another role's included, which that chain's writer then meets as
+// [ErrConflict] and, reopened, replays. Keep DELETE and the update of
+// ringtrace_spent_tags.pruned (pruning) and DDL (migration) to the
+// operator's role, which opens the database first. Authenticate
+// connections (TLS with sslmode=verify-full, or a Unix socket).
 //
 // # Schema
 //

@@ -245,8 +245,8 @@ func (l *Ledger) isClosed() bool {
 // [ledger.Ledger]. It reads the entries in chunks and holds no connection
 // while fn runs, so fn may Append.
 func (l *Ledger) Scan(ctx context.Context, from uint64, fn func(ledger.Entry) error) error {
-	if ctx == nil {
-		return errors.New("postgres: ledger: nil context")
+	if ctx == nil || fn == nil {
+		return errors.New("postgres: ledger: nil context or scan function")
 	}
 	if err := ctx.Err(); err != nil {
 		return err

@@ -318,6 +318,15 @@ func TestLedgerContract(t *testing.T) {
 			t.Fatalf("stored payload is %q", got)
 		}
 	})
+	t.Run("NilFunction", func(t *testing.T) {
+		l := fresh("nil fn")
+		if _, err := l.Append(ctx, 1, []byte("x")); err != nil {
+			t.Fatal(err)
+		}
+		if err := l.Scan(ctx, 0, nil); err == nil {
+			t.Fatal("Scan with a nil fn succeeded")
+		}
+	})
 	t.Run("MaxPayload", func(t *testing.T) {
 		l := fresh("max")
 		big := bytes.Repeat([]byte{0x5a}, ledger.MaxPayload+1)

@@ -15,7 +15,7 @@ import (
 // SchemaVersion is the version of the tables this package creates and
 // uses; docs/spec/postgres.md specifies them. [Open] brings an older schema
 // up to it, one migration at a time, and refuses a newer one.
-const SchemaVersion = 1
+const SchemaVersion = 2
 
 // migrations[v] turns schema version v into v+1. Each runs in the
 // transaction that records the new version, so a migration is applied
@@ -57,6 +57,15 @@ CREATE TABLE ringtrace_ledger_entries (
 	PRIMARY KEY (chain, seq)
 );
 `,
+	// 1 → 2: a pruned tag keeps its row, marked, so that registering it
+	// again cannot bring it back empty. Processes of version 1 still
+	// running must be stopped before the first Prune at version 2: they
+	// would take a marked row for a registered, empty tag.
+	`
+ALTER TABLE ringtrace_spent_tags ADD COLUMN pruned boolean NOT NULL DEFAULT false;
+DROP INDEX ringtrace_spent_tags_until;
+CREATE INDEX ringtrace_spent_tags_until ON ringtrace_spent_tags (until) WHERE NOT pruned;
+`,
 }
 
 // ErrSchema is wrapped by the error [Open] returns for a database whose
@@ -87,11 +96,20 @@ func migrate(ctx context.Context, pool *pgxpool.Pool, steps []string) error {
 func migrateTx(ctx context.Context, tx pgx.Tx, steps []string) error {
 	// The usual case, a schema already up to date, only reads, so that a
 	// role without DDL rights can open the database.
-	var exists bool
-	if err := tx.QueryRow(ctx, `SELECT to_regclass('ringtrace_schema') IS NOT NULL`).Scan(&exists); err != nil {
+	//
+	// The tables belong in the first schema of the search_path, where they
+	// are created. Tables found further along the path are refused rather
+	// than used (they are another deployment's, or a misconfiguration) or
+	// shadowed by new, empty ones (which would split the spent store).
+	var first, found *string
+	if err := tx.QueryRow(ctx, `SELECT current_schema(), (SELECT n.nspname::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+	WHERE c.oid = to_regclass('ringtrace_schema'))`).Scan(&first, &found); err != nil {
 		return err
 	}
-	if exists {
+	if found != nil && (first == nil || *found != *first) {
+		return fmt.Errorf("%w: the tables are in schema %q, not in the first schema of the search_path", ErrSchema, *found)
+	}
+	if exists := found != nil; exists {
 		current, err := schemaState(ctx, tx, steps)
 		if err != nil || current {
 			return err

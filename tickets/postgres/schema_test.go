@@ -4,8 +4,11 @@ import (
 	"errors"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/ringtrace/ringtrace/trs"
 )
 
 func TestSchemaVersion(t *testing.T) {
@@ -107,5 +110,77 @@ func TestStoreFormatRefused(t *testing.T) {
 	}
 	if _, err := open(ctx, cfg.Copy()); !errors.Is(err, ErrSchema) {
 		t.Fatalf("another store format: %v", err)
+	}
+}
+
+// TestMigrateFromVersion1: a database at schema version 1, with a tag and a
+// record under it, migrates to SchemaVersion on Open, and the tag still
+// works: the record is found, Prune marks the tag instead of deleting it.
+func TestMigrateFromVersion1(t *testing.T) {
+	cfg, _ := testSchema(t)
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pool.Close()
+	if err := migrate(ctx, pool, migrations[:1]); err != nil {
+		t.Fatal(err)
+	}
+	_, ring := testMembers(t, 1)
+	tag := trs.NewTag([]byte("version 1"), ring)
+	digest := tag.Digest()
+	r := syntheticRecord(tag, 1)
+	if _, err := pool.Exec(ctx, `WITH t AS (INSERT INTO ringtrace_spent_tags (digest, until) VALUES ($1, now() + interval '1 day') RETURNING id)
+INSERT INTO ringtrace_spent (tag_id, a0, a1, fps) SELECT id, $2, $3, $4 FROM t`, digest[:], r.A0[:], r.A1[:], encodeFingerprints([]uint64{7})); err != nil {
+		t.Fatal(err)
+	}
+	db := openConfig(t, cfg)
+	if v := schemaVersion(t, db.pool); v != SchemaVersion {
+		t.Fatalf("version %d after Open, want %d", v, SchemaVersion)
+	}
+	n := 0
+	err = db.SpentStore().CheckAndAdd(ctx, syntheticRecord(tag, 2), []uint64{7}, func(ms []trs.Match) (bool, error) {
+		n = len(ms)
+		return false, nil
+	})
+	if err != nil || n != 1 {
+		t.Fatalf("after the migration: %d matches (%v), want 1", n, err)
+	}
+	if dropped, err := db.SpentStore().Prune(ctx, time.Now().Add(48*time.Hour)); err != nil || dropped != 1 {
+		t.Fatalf("Prune: %d, %v", dropped, err)
+	}
+	if got := countRows(t, db, "ringtrace_spent_tags WHERE pruned"); got != 1 {
+		t.Fatalf("%d pruned tag rows, want 1", got)
+	}
+}
+
+// TestTablesInFirstSchema: the tables live in the first schema of the
+// search_path. Tables found only in a later schema of the path are
+// another deployment's: Open refuses them (ErrSchema), neither using them
+// nor creating new, empty ones in front of them, and changes nothing.
+func TestTablesInFirstSchema(t *testing.T) {
+	laterCfg, later := testSchema(t)
+	openConfig(t, laterCfg)
+	firstCfg, first := testSchema(t)
+	cfg := firstCfg.Copy()
+	cfg.ConnConfig.RuntimeParams["search_path"] = first + ", " + later
+	if db, err := open(ctx, cfg); !errors.Is(err, ErrSchema) {
+		if err == nil {
+			db.Close()
+		}
+		t.Fatalf("Open with search_path %q: %v, want ErrSchema", cfg.ConnConfig.RuntimeParams["search_path"], err)
+	}
+	owner := openConfig(t, firstCfg) // search_path: first only
+	if !tableExists(t, owner.pool, later+".ringtrace_spent_tags") || !tableExists(t, owner.pool, first+".ringtrace_schema") {
+		t.Fatal("tables missing")
+	}
+	// Once the first schema has its own, the path opens on them.
+	db := openConfig(t, cfg)
+	if _, err := db.UsedSet().Use(ctx, usedID(1), time.Now().Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	if err := db.pool.QueryRow(ctx, "SELECT count(*) FROM "+later+".ringtrace_used").Scan(&n); err != nil || n != 0 {
+		t.Fatalf("the later schema's used set holds %d identifiers (%v)", n, err)
 	}
 }

@@ -15,7 +15,8 @@ import (
 
 // ErrUnregisteredTag is wrapped by the error [SpentStore.CheckAndAdd]
 // returns for a tag that was never registered with [SpentStore.Register],
-// or whose records have been pruned. Nothing is stored.
+// or whose records have been pruned (registering it again does not undo
+// that). Nothing is stored.
 var ErrUnregisteredTag = errors.New("postgres: tag not registered with the spent store")
 
 // SpentStore is a [trs.Store] in PostgreSQL, shared by every process that
@@ -53,7 +54,9 @@ func newSpentStore(pool *pgxpool.Pool) *SpentStore {
 // settlement grace, after which no application check accepts a signature
 // under tag. Registering a tag again is harmless; the later until wins.
 // Each process that checks signatures registers the tags it learns of (a
-// sale it applies) before it checks any under them.
+// sale it applies) before it checks any under them. Registering a tag that
+// [SpentStore.Prune] has pruned changes nothing: it stays refused, so a
+// process replaying old sales at startup may register them all.
 func (s *SpentStore) Register(ctx context.Context, tag *trs.Tag, until time.Time) error {
 	if ctx == nil || tag == nil || tag.Ring() == nil || until.IsZero() {
 		return errors.New("postgres: spent store: nil context, nil tag or zero time")
@@ -62,7 +65,7 @@ func (s *SpentStore) Register(ctx context.Context, tag *trs.Tag, until time.Time
 	_, err := s.pool.Exec(ctx, `
 INSERT INTO ringtrace_spent_tags (digest, until) VALUES ($1, $2)
 ON CONFLICT (digest) DO UPDATE SET until = excluded.until
-	WHERE ringtrace_spent_tags.until < excluded.until`, digest[:], until)
+	WHERE NOT ringtrace_spent_tags.pruned AND ringtrace_spent_tags.until < excluded.until`, digest[:], until)
 	if err != nil {
 		return fmt.Errorf("postgres: spent store: registering a tag: %w", err)
 	}
@@ -82,7 +85,8 @@ ON CONFLICT (digest) DO UPDATE SET until = excluded.until
 // avoid: if the connection is lost after the commit was sent, the record
 // may be stored although CheckAndAdd reports an error (a retry of the same
 // signature then reports Linked). A lost connection is never reported as
-// success. An unregistered tag is an error wrapping [ErrUnregisteredTag].
+// success. An unregistered or pruned tag is an error wrapping
+// [ErrUnregisteredTag].
 func (s *SpentStore) CheckAndAdd(ctx context.Context, r trs.Record, fps []uint64, decide func([]trs.Match) (bool, error)) error {
 	if ctx == nil || decide == nil {
 		return errors.New("postgres: spent store: nil context or decide function")
@@ -127,7 +131,7 @@ func (s *SpentStore) interrupt(p hookPoint, tx pgx.Tx) {
 // first holds the lock.
 func lockAndRead(ctx context.Context, tx pgx.Tx, tag *[trs.DigestSize]byte, fps []uint64) (int64, []trs.Match, error) {
 	var b pgx.Batch
-	b.Queue(`SELECT id FROM ringtrace_spent_tags WHERE digest = $1 FOR UPDATE`, tag[:])
+	b.Queue(`SELECT id FROM ringtrace_spent_tags WHERE digest = $1 AND NOT pruned FOR UPDATE`, tag[:])
 	b.Queue(`SELECT a0, a1, fps FROM ringtrace_spent WHERE tag_id = (SELECT id FROM ringtrace_spent_tags WHERE digest = $1)`, tag[:])
 	res := tx.SendBatch(ctx, &b)
 	defer res.Close()
@@ -227,10 +231,12 @@ func decodeSpentRow(tag *[trs.DigestSize]byte, a0, a1, fps []byte) (trs.Record, 
 }
 
 // Prune drops the records of every tag registered with an until before
-// now, and the tags themselves, in transactions of a bounded number of
+// now and marks the tags pruned, in transactions of a bounded number of
 // tags, and returns how many records it dropped. A check-and-add on a
 // pruned tag fails with [ErrUnregisteredTag]; it can never find the tag
-// empty and report Fresh.
+// empty and report Fresh, even after the tag is registered again. A
+// pruned tag keeps its row (its digest, about 270 bytes with the indexes)
+// for that.
 func (s *SpentStore) Prune(ctx context.Context, now time.Time) (int64, error) {
 	if ctx == nil {
 		return 0, errors.New("postgres: spent store: nil context")
@@ -250,7 +256,7 @@ func (s *SpentStore) Prune(ctx context.Context, now time.Time) (int64, error) {
 
 func (s *SpentStore) pruneBatchTx(ctx context.Context, now time.Time) (dropped int64, done bool, err error) {
 	err = pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{IsoLevel: pgx.ReadCommitted}, func(tx pgx.Tx) error {
-		rows, err := tx.Query(ctx, `SELECT id FROM ringtrace_spent_tags WHERE until < $1 ORDER BY until, id LIMIT $2 FOR UPDATE`, now, s.pruneBatch)
+		rows, err := tx.Query(ctx, `SELECT id FROM ringtrace_spent_tags WHERE NOT pruned AND until < $1 ORDER BY until, id LIMIT $2 FOR UPDATE`, now, s.pruneBatch)
 		if err != nil {
 			return err
 		}
@@ -269,7 +275,7 @@ func (s *SpentStore) pruneBatchTx(ctx context.Context, now time.Time) (dropped i
 			return err
 		}
 		dropped = tag.RowsAffected()
-		_, err = tx.Exec(ctx, `DELETE FROM ringtrace_spent_tags WHERE id = ANY($1)`, ids)
+		_, err = tx.Exec(ctx, `UPDATE ringtrace_spent_tags SET pruned = true WHERE id = ANY($1)`, ids)
 		return err
 	})
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/ringtrace/ringtrace/trs"
 )
@@ -482,7 +483,104 @@ func TestSpentStorePrune(t *testing.T) {
 	if got, want := countRows(t, db, "ringtrace_spent"), 3*len(kept); got != want {
 		t.Fatalf("%d records left, want %d", got, want)
 	}
-	if got := countRows(t, db, "ringtrace_spent_tags"); got != len(kept) {
+	if got := countRows(t, db, "ringtrace_spent_tags WHERE NOT pruned"); got != len(kept) {
 		t.Fatalf("%d tags left, want %d", got, len(kept))
 	}
+}
+
+// TestRegisterAfterPrune: a tag pruned once its until has passed is not
+// brought back, empty, by a later registration with that until — which is
+// what a plaza replaying its sales at startup sends. A ticket spent under
+// the tag is then refused (ErrUnregisteredTag), never Fresh. Time passing
+// is simulated by moving the tag's until into the past.
+func TestRegisterAfterPrune(t *testing.T) {
+	db, cfg := newTestDB(t)
+	admin := adminConn(t, cfg)
+	s := db.SpentStore()
+	privs, ring := testMembers(t, 2)
+	tag := trs.NewTag([]byte("pruned, then registered again"), ring)
+	register(t, s, tag)
+	idx := trs.NewIndex(s)
+	spent := accepted(t, privs[1], tag, "exit")
+	if res, err := idx.CheckAndAddAccepted(ctx, spent); err != nil || res.Kind != trs.Fresh {
+		t.Fatalf("first use: %v, %v", res.Kind, err)
+	}
+	until := time.Now().Add(-time.Hour).Truncate(time.Second)
+	if _, err := admin.Exec(ctx, `UPDATE ringtrace_spent_tags SET until = $1`, until); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := s.Prune(ctx, time.Now()); err != nil || n != 1 {
+		t.Fatalf("Prune: %d, %v", n, err)
+	}
+	for _, again := range []time.Time{until, time.Now().Add(24 * time.Hour)} {
+		if err := s.Register(ctx, tag, again); err != nil {
+			t.Fatalf("registering a pruned tag again: %v", err)
+		}
+		res, err := idx.CheckAndAddAccepted(ctx, spent)
+		if !errors.Is(err, ErrUnregisteredTag) || res.Kind == trs.Fresh {
+			t.Fatalf("the spent ticket after prune and registration until %v: %v, %v; want ErrUnregisteredTag", again, res.Kind, err)
+		}
+	}
+	if n := countRows(t, db, "ringtrace_spent"); n != 0 {
+		t.Fatalf("%d records stored under the pruned tag", n)
+	}
+}
+
+// TestCheckWaitingForPrune: a check that waits for the tag's lock while
+// Prune holds it (here, a transaction doing what Prune does) fails once
+// Prune commits; it does not go on with the tag emptied under it.
+func TestCheckWaitingForPrune(t *testing.T) {
+	db, cfg := newTestDB(t)
+	admin := adminConn(t, cfg)
+	s := db.SpentStore()
+	privs, ring := testMembers(t, 2)
+	tag := trs.NewTag([]byte("pruned while waiting"), ring)
+	register(t, s, tag)
+	spent := accepted(t, privs[0], tag, "exit")
+	if res, err := trs.NewIndex(s).CheckAndAddAccepted(ctx, spent); err != nil || res.Kind != trs.Fresh {
+		t.Fatalf("first use: %v, %v", res.Kind, err)
+	}
+	tx, err := admin.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback(ctx)
+	var id int64
+	if err := tx.QueryRow(ctx, `SELECT id FROM ringtrace_spent_tags FOR UPDATE`).Scan(&id); err != nil {
+		t.Fatal(err)
+	}
+	var res trs.TraceResult
+	done := make(chan error)
+	go func() {
+		var err error
+		res, err = trs.NewIndex(s).CheckAndAddAccepted(ctx, spent)
+		done <- err
+	}()
+	waitFor(t, admin2(t, cfg), `SELECT count(*) FROM pg_stat_activity WHERE application_name = $1 AND wait_event_type = 'Lock'`,
+		cfg.ConnConfig.RuntimeParams["application_name"])
+	for _, sql := range []string{`DELETE FROM ringtrace_spent WHERE tag_id = $1`, `UPDATE ringtrace_spent_tags SET pruned = true WHERE id = $1`} {
+		if _, err := tx.Exec(ctx, sql, id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := tx.Commit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-done; !errors.Is(err, ErrUnregisteredTag) || res.Kind == trs.Fresh {
+		t.Fatalf("check that waited for the prune: %v, %v; want ErrUnregisteredTag", res.Kind, err)
+	}
+}
+
+// admin2 is a second connection outside the pool, for watching while
+// adminConn holds a transaction open.
+func admin2(t testing.TB, cfg *pgxpool.Config) *pgx.Conn {
+	t.Helper()
+	c := cfg.ConnConfig.Copy()
+	c.RuntimeParams["application_name"] = "ringtrace-watcher"
+	conn, err := pgx.ConnectConfig(ctx, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close(ctx) })
+	return conn
 }
