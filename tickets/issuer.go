@@ -81,13 +81,7 @@ func OpenIssuer(ctx context.Context, key *ecdsa.PrivateKey, l ledger.Ledger, p P
 		return nil, err
 	}
 	is := &Issuer{key: key, l: l, journal: journal.New(l, "tickets: issuer"), policy: p, buyers: make(map[[trs.PublicKeySize]byte][]byte), waiting: make(map[Class][]*trs.PublicKey), sold: make(map[SaleID]bool)}
-	err := l.Scan(ctx, 0, func(e ledger.Entry) error {
-		if err := is.replay(e); err != nil {
-			return fmt.Errorf("tickets: issuer: ledger entry %d: %w", e.Seq, err)
-		}
-		return nil
-	})
-	if err != nil {
+	if err := is.journal.Replay(ctx, is.replay); err != nil {
 		return nil, err
 	}
 	return is, nil

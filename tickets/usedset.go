@@ -42,13 +42,13 @@ func OpenUsedSet(ctx context.Context, l ledger.Ledger) (UsedSet, error) {
 		return nil, errors.New("tickets: used set needs a ledger")
 	}
 	s := &usedSet{l: l, journal: journal.New(l, "tickets: used set"), ids: make(map[[32]byte]struct{})}
-	err := l.Scan(ctx, 0, func(e ledger.Entry) error {
+	err := s.journal.Replay(ctx, func(e ledger.Entry) error {
 		if e.Kind != kindUsed {
 			return nil
 		}
 		id, _, err := parseUsed(e.Payload)
 		if err != nil {
-			return fmt.Errorf("tickets: used set: ledger entry %d: %w", e.Seq, err)
+			return err
 		}
 		s.ids[id] = struct{}{}
 		return nil

@@ -57,14 +57,11 @@ func (c *Charger) replay(ctx context.Context) error {
 		}
 		return nil
 	}
-	err := c.l.Scan(ctx, 0, func(e ledger.Entry) error {
+	err := c.journal.Replay(ctx, func(e ledger.Entry) error {
 		if e.Kind < kindFirst || e.Kind > kindLast {
 			return nil
 		}
-		if err := apply(e); err != nil {
-			return fmt.Errorf("charging: ledger entry %d: %w", e.Seq, err)
-		}
-		return nil
+		return apply(e)
 	})
 	if err != nil {
 		return err

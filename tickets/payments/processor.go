@@ -50,13 +50,7 @@ func OpenProcessor(ctx context.Context, key *ecdsa.PrivateKey, opener *arsig.Ope
 	}
 	p := &Processor{key: key, opener: opener, l: l, journal: journal.New(l, "payments: the processor"), enrolled: make(map[[arsig.PublicKeySize]byte]*Enrollment),
 		rosters: make(map[[32]byte]*Roster), disclosures: make(map[[32]byte]*Disclosure)}
-	err := l.Scan(ctx, 0, func(e ledger.Entry) error {
-		if err := p.replay(e); err != nil {
-			return fmt.Errorf("payments: processor: ledger entry %d: %w", e.Seq, err)
-		}
-		return nil
-	})
-	if err != nil {
+	if err := p.journal.Replay(ctx, p.replay); err != nil {
 		return nil, err
 	}
 	return p, nil

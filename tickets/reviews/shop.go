@@ -55,13 +55,7 @@ func OpenShop(ctx context.Context, key *ecdsa.PrivateKey, moderator *arsig.Opene
 	}
 	s := &Shop{key: key, moderator: moderator, l: l, journal: journal.New(l, "reviews: the shop"), issuer: issuer,
 		orders: make(map[[32]byte]*Order), customers: make(map[[arsig.PublicKeySize]byte]*arsig.PublicKey)}
-	err = l.Scan(ctx, 0, func(e ledger.Entry) error {
-		if err := s.replay(e); err != nil {
-			return fmt.Errorf("reviews: shop: ledger entry %d: %w", e.Seq, err)
-		}
-		return nil
-	})
-	if err != nil {
+	if err := s.journal.Replay(ctx, s.replay); err != nil {
 		return nil, err
 	}
 	return s, nil

@@ -34,7 +34,7 @@ func OpenAuthority(ctx context.Context, key *ecdsa.PrivateKey, l ledger.Ledger) 
 		return nil, errors.New("toll: authority needs a key and a ledger")
 	}
 	a := &Authority{key: key, journal: journal.New(l, "toll: authority"), vehicles: make(map[VehicleID]*registration)}
-	err := l.Scan(ctx, 0, func(e ledger.Entry) error {
+	err := a.journal.Replay(ctx, func(e ledger.Entry) error {
 		switch {
 		case e.Kind == kindRegistration:
 			r, err := parseRegistration(e.Payload)
@@ -42,13 +42,13 @@ func OpenAuthority(ctx context.Context, key *ecdsa.PrivateKey, l ledger.Ledger) 
 				err = r.verify(key.Public())
 			}
 			if err != nil {
-				return fmt.Errorf("toll: authority: ledger entry %d: %w", e.Seq, err)
+				return err
 			}
 			if _, ok := a.vehicles[r.vehicle]; !ok {
 				a.vehicles[r.vehicle] = r
 			}
 		case unknownKind(e.Kind):
-			return fmt.Errorf("toll: authority: ledger entry %d has unknown kind %#04x", e.Seq, uint16(e.Kind))
+			return fmt.Errorf("unknown kind %#04x", uint16(e.Kind))
 		}
 		return nil
 	})

@@ -118,13 +118,7 @@ func OpenOperator(ctx context.Context, key *ecdsa.PrivateKey, cfg Config, st Sto
 		return nil, err
 	}
 	o := &Operator{key: key, self: idOf(key.Public()), cfg: cfg, journal: journal.New(st.Ledger, "toll: operator"), issuer: issuer, dir: dir, paid: make(map[[32]byte]bool), paidRequests: make(map[[32]byte]bool)}
-	err = st.Ledger.Scan(ctx, 0, func(e ledger.Entry) error {
-		if err := o.replay(e); err != nil {
-			return fmt.Errorf("toll: operator: ledger entry %d: %w", e.Seq, err)
-		}
-		return nil
-	})
-	if err != nil {
+	if err := o.journal.Replay(ctx, o.replay); err != nil {
 		return nil, err
 	}
 	return o, nil

@@ -62,16 +62,12 @@ func OpenPlaza(ctx context.Context, key *ecdsa.PrivateKey, id PlazaID, operator 
 		return nil, err
 	}
 	p := &Plaza{key: key, operator: operator, self: plazaRef{idOf(operator), id}, journal: journal.New(st.Ledger, "toll: plaza"), used: st.Used, dir: dir}
-	err = st.Ledger.Scan(ctx, 0, func(e ledger.Entry) error {
-		var err error
+	err = p.journal.Replay(ctx, func(e ledger.Entry) error {
 		switch {
 		case e.Kind == kindPlaza || e.Kind == kindFares || e.Kind == kindSale:
-			err = dir.replay(e)
+			return dir.replay(e)
 		case unknownKind(e.Kind):
-			err = fmt.Errorf("%w: unknown kind %#04x", ErrMalformed, uint16(e.Kind))
-		}
-		if err != nil {
-			return fmt.Errorf("toll: plaza: ledger entry %d: %w", e.Seq, err)
+			return fmt.Errorf("%w: unknown kind %#04x", ErrMalformed, uint16(e.Kind))
 		}
 		return nil
 	})

@@ -1,5 +1,6 @@
 // Package journal appends a role's records to its ledger and stops at the
-// first append whose outcome is unknown.
+// first append whose outcome is unknown, and replays the ledger when the
+// role is opened.
 //
 // A ledger reports an error for an append that may still have stored the
 // record: a database ledger whose connection broke after the insert reached
@@ -79,4 +80,22 @@ func (j *Journal) AppendEntry(ctx context.Context, kind ledger.Kind, payload []b
 		return ledger.Entry{}, fmt.Errorf("%s: appending to the ledger: %w", j.role, err)
 	}
 	return e, nil
+}
+
+// Replay calls apply for every entry of the ledger, in order, as the role
+// is opened; the error of the first entry apply refuses names the role and
+// the entry.
+func (j *Journal) Replay(ctx context.Context, apply func(ledger.Entry) error) error {
+	if j == nil || j.l == nil {
+		return errors.New("journal: no ledger")
+	}
+	if ctx == nil || apply == nil {
+		return fmt.Errorf("%s: nil context or replay function", j.role)
+	}
+	return j.l.Scan(ctx, 0, func(e ledger.Entry) error {
+		if err := apply(e); err != nil {
+			return fmt.Errorf("%s: ledger entry %d: %w", j.role, e.Seq, err)
+		}
+		return nil
+	})
 }

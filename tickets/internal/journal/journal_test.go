@@ -3,6 +3,7 @@ package journal
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/ringtrace/ringtrace/tickets/ledger"
@@ -73,5 +74,36 @@ func TestReadyBeforeAppend(t *testing.T) {
 	}
 	if l.Len() != 1 {
 		t.Fatalf("Ready appended: %d entries", l.Len())
+	}
+}
+
+// TestReplay: every entry in order; the first refusal stops the replay and
+// names the role and the entry, keeping the cause.
+func TestReplay(t *testing.T) {
+	ctx := context.Background()
+	l := ledger.NewMemory()
+	for _, p := range []string{"a", "b", "c"} {
+		if _, err := l.Append(ctx, 1, []byte(p)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	j := New(l, "test role")
+	var seen string
+	if err := j.Replay(ctx, func(e ledger.Entry) error { seen += string(e.Payload); return nil }); err != nil || seen != "abc" {
+		t.Fatalf("replayed %q: %v", seen, err)
+	}
+	seen = ""
+	err := j.Replay(ctx, func(e ledger.Entry) error {
+		seen += string(e.Payload)
+		if string(e.Payload) == "b" {
+			return errSentinel
+		}
+		return nil
+	})
+	if !errors.Is(err, errSentinel) || seen != "ab" || !strings.Contains(err.Error(), "test role: ledger entry 1") {
+		t.Fatalf("refused replay: %v after %q", err, seen)
+	}
+	if err := j.Replay(ctx, nil); err == nil {
+		t.Error("nil replay function accepted")
 	}
 }
